@@ -1,0 +1,223 @@
+"""The ``chancery`` command: demo, serve, worker, check, admin, manage.
+
+Every sub-command configures Django from ``CHANCERY_*`` settings before it imports any model, so the
+same code paths serve the laptop demo and a ministry's cluster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+console = Console(stderr=True, highlight=False)
+
+SETTINGS_MODULE = "chancery.config.settings"
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    import django
+
+    django.setup()
+
+
+def _var_dir() -> Path:
+    raw = os.environ.get("CHANCERY_VAR_DIR", "")
+    return (Path(raw) if raw else Path.cwd() / "var").resolve()
+
+
+def ensure_local_secret_key(var_dir: Path) -> Path:
+    """Create ``var/secret-key`` (0600, 64 random bytes, URL-safe) unless it exists; return its path."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key_file = var_dir / "secret-key"
+    if not key_file.exists():
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(64))
+    return key_file
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Migrate, seed idempotently, print the demo logins, and serve with a worker alongside."""
+    var_dir = _var_dir()
+    if args.reset and var_dir.exists():
+        shutil.rmtree(var_dir)
+        console.print(f"[yellow]Removed {var_dir.name}/[/]")
+    ensure_local_secret_key(var_dir)
+    os.environ.setdefault("CHANCERY_SECURE_COOKIES", "0")  # plain HTTP on the loopback interface
+    os.environ.setdefault("CHANCERY_VAR_DIR", str(var_dir))
+    _setup_django()
+    from django.core.management import call_command
+
+    from chancery.demo.seed import demo_seed, print_credentials
+
+    with console.status("Applying database migrations…"):
+        call_command("migrate", interactive=False, verbosity=0)
+    credentials = demo_seed(var_dir=var_dir, console=console)
+    print_credentials(credentials, console=Console(highlight=False))
+    if args.no_serve:
+        return 0
+    return _serve_with_worker(host=args.host, port=args.port)
+
+
+def _serve_with_worker(*, host: str, port: int) -> int:
+    worker = subprocess.Popen([sys.executable, "-m", "chancery", "worker"], env=os.environ.copy())  # noqa: S603
+    console.print(f"[green]Chancery is serving on http://{host}:{port}/[/] (Ctrl+C to stop)")
+    try:
+        import uvicorn
+
+        uvicorn.run("chancery.config.asgi:application", host=host, port=port, log_level="warning", lifespan="off")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    return 0
+
+
+def serve_refusals() -> list[str]:
+    """Return why production settings are unsafe to serve with (empty when they are safe)."""
+    from django.conf import settings
+
+    from chancery.config.settings import INSECURE_SECRET_KEY
+
+    problems = []
+    if settings.DEBUG:
+        problems.append("CHANCERY_DEBUG is on: switch it off in production.")
+    if settings.SECRET_KEY in {"", INSECURE_SECRET_KEY} or len(settings.SECRET_KEY) < 50:
+        problems.append("CHANCERY_SECRET_KEY is missing, default or shorter than 50 characters.")
+    if not (settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE):
+        problems.append("Cookies are not marked Secure: unset CHANCERY_SECURE_COOKIES=0.")
+    return problems
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve with production settings from the environment; refuse unsafe settings."""
+    _setup_django()
+    problems = serve_refusals()
+    if problems:
+        for problem in problems:
+            console.print(f"[red]Refusing to start:[/] {problem}")
+        return 2
+    import uvicorn
+
+    uvicorn.run(
+        "chancery.config.asgi:application",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("CHANCERY_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        lifespan="off",
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the background task worker (django-tasks-db) until interrupted."""
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("db_worker", interval=args.interval)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Print the deployment checklist with pass/fail per item; exit 1 if any item fails."""
+    _setup_django()
+    from rich.table import Table
+
+    from chancery.platform.deployment import deployment_checklist
+
+    table = Table(title="Chancery deployment checklist")
+    table.add_column("Check")
+    table.add_column("Result")
+    table.add_column("Detail")
+    failed = 0
+    for item in deployment_checklist():
+        failed += 0 if item.passed else 1
+        table.add_row(item.name, "[green]PASS[/]" if item.passed else "[red]FAIL[/]", item.detail)
+    Console(highlight=False).print(table)
+    return 1 if failed else 0
+
+
+def cmd_admin_create(args: argparse.Namespace) -> int:
+    """Create the first administrator with a TOTP authenticator and recovery codes."""
+    _setup_django()
+    from chancery.identity.bootstrap import administrator_bootstrap
+
+    password = Path(args.password_file).read_text(encoding="utf-8").strip() if args.password_file else None
+    result = administrator_bootstrap(username=args.username, email=args.email, password=password)
+    out = Console(highlight=False)
+    out.print(f"Administrator [bold]{result.username}[/] created.")
+    if result.generated_password:
+        out.print(f"Password: {result.generated_password}")
+    out.print(f"TOTP secret (add it to an authenticator app): {result.totp_secret}")
+    out.print(f"TOTP URI: {result.totp_uri}")
+    out.print("Recovery codes (store them offline): " + " ".join(result.recovery_codes))
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Run a Django management command (``chancery manage migrate``, ``makemigrations`` …)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["chancery manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every sub-command."""
+    parser = argparse.ArgumentParser(prog="chancery", description="Chancery: a secure platform for foreign affairs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="migrate, seed demo data, print logins and serve on 127.0.0.1:8000")
+    demo.add_argument("--reset", action="store_true", help="wipe var/ (database, keys, files) first")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="seed and print the logins, then exit")
+    demo.set_defaults(handler=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve with production settings from CHANCERY_* variables")
+    serve.add_argument("--host", default=os.environ.get("CHANCERY_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("CHANCERY_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("CHANCERY_WORKERS", "2")))
+    serve.set_defaults(handler=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the background task worker")
+    worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls of the queue")
+    worker.set_defaults(handler=cmd_worker)
+
+    check = sub.add_parser("check", help="deployment checklist with pass/fail per item")
+    check.set_defaults(handler=cmd_check)
+
+    admin = sub.add_parser("admin", help="administration")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    create = admin_sub.add_parser("create", help="create the first administrator with MFA")
+    create.add_argument("--username", required=True)
+    create.add_argument("--email", default="")
+    create.add_argument("--password-file", help="read the password from this file (else one is generated)")
+    create.set_defaults(handler=cmd_admin_create)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run the chosen sub-command; return its exit status."""
+    args = build_parser().parse_args(argv)
+    handler = args.handler
+    return int(handler(args))

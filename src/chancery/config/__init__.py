@@ -1,0 +1,1 @@
+"""Settings, URL routing, the one NinjaAPI and the ASGI entry point."""

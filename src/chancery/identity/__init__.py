@@ -1,0 +1,1 @@
+"""Users, roles, clearances, MFA enforcement, sessions and personal API tokens."""

@@ -1,0 +1,1 @@
+"""Organisations (the ministry, its departments, missions abroad, external stakeholders) and compartments."""

@@ -1,0 +1,1 @@
+"""Shared kernel: markings, the actor, the one policy engine, domain errors and page helpers."""

@@ -1,0 +1,1 @@
+"""Shared fixtures: users in every role, organisations, and API clients."""
