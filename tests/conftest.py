@@ -1,1 +1,68 @@
-"""Shared fixtures: users in every role, organisations, and API clients."""
+"""Shared fixtures. Permission tests use three users: allowed, other role, other mission."""
+
+from __future__ import annotations
+
+import pytest
+
+from chancery.identity.enums import Role
+from chancery.identity.models import User
+from chancery.missions.models import Organisation
+from chancery.platform.actor import Actor
+from chancery.platform.enums import Classification
+from tests.factories import MissionFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def ministry() -> Organisation:
+    return OrganisationFactory(code="mofa", kind="ministry", name_en="Ministry of Foreign Affairs",
+                               name_vi="Bộ Ngoại giao")
+
+
+@pytest.fixture
+def mission_tokyo(ministry: Organisation) -> Organisation:
+    return MissionFactory(code="emb-tokyo", parent=ministry, country_code="JP", city="Tokyo")
+
+
+@pytest.fixture
+def mission_paris(ministry: Organisation) -> Organisation:
+    return MissionFactory(code="emb-paris", parent=ministry, country_code="FR", city="Paris")
+
+
+@pytest.fixture
+def desk_officer(mission_tokyo: Organisation) -> User:
+    return UserFactory(username="desk", role=Role.DESK_OFFICER, organisation=mission_tokyo,
+                       clearance=Classification.INTERNAL)
+
+
+@pytest.fixture
+def other_mission_officer(mission_paris: Organisation) -> User:
+    return UserFactory(username="paris", role=Role.DESK_OFFICER, organisation=mission_paris,
+                       clearance=Classification.INTERNAL)
+
+
+@pytest.fixture
+def security_officer(ministry: Organisation) -> User:
+    return UserFactory(username="secoff", role=Role.SECURITY_OFFICER, organisation=ministry,
+                       clearance=Classification.SECRET)
+
+
+def actor_of(user: User) -> Actor:
+    """Return the actor for ``user`` as a page or API request would build it."""
+    return Actor.from_user(user, client_ip="127.0.0.1")
+
+
+def enable_totp(user: User) -> str:
+    """Give ``user`` a TOTP authenticator (as if set up through the MFA pages); return the base32 secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def current_totp_code(secret: str) -> str:
+    """Return the TOTP code valid now for ``secret``."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
