@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from chancery.identity.enums import Role
@@ -10,6 +13,16 @@ from chancery.missions.models import Organisation
 from chancery.platform.actor import Actor
 from chancery.platform.enums import Classification
 from tests.factories import MissionFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(settings: Any, tmp_path: Path) -> None:
+    """Run background tasks immediately and keep the log's keys in a per-test directory."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.TLOG_KEY_DIR = tmp_path / "tlog-keys"
+    from chancery.transparency.keys import log_signer
+
+    log_signer.cache_clear()
 
 
 @pytest.fixture

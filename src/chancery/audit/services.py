@@ -6,7 +6,9 @@ from typing import Any
 
 from chancery.audit.enums import Outcome
 from chancery.audit.models import AuditEvent
+from chancery.audit.tlog_records import RECORD_TYPE, audit_event_fields
 from chancery.platform.actor import Actor
+from chancery.transparency.services import tlog_append_on_commit
 
 
 def audit_record(
@@ -25,9 +27,9 @@ def audit_record(
     Needs: the actor (anonymous is allowed, e.g. for failed sign-ins; pass ``username`` then), the
     action name (``"<domain>.<verb>"``), and references to the object. ``detail`` holds metadata only
     (never classified content). Runs in the caller's transaction, so the event exists iff the change
-    it describes was committed.
+    it describes was committed; its transparency-log leaf is appended on commit.
     """
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor_id=actor.user_id,
         actor_username=actor.username or username,
         action=action,
@@ -38,3 +40,6 @@ def audit_record(
         outcome=outcome,
         detail=detail or {},
     )
+    event.refresh_from_db(fields=["occurred_at", "detail"])  # the leaf must hash what the database holds
+    tlog_append_on_commit(record_type=RECORD_TYPE, record_id=event.pk, fields=audit_event_fields(event))
+    return event

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "chancery.missions",
     "chancery.identity",
     "chancery.audit",
+    "chancery.transparency",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "chancery.sqlite3",
+            # A file, not shared-cache memory, so tests see real WAL locking and busy timeouts.
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -231,6 +234,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", default=600)
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
+
+# --- Transparency log ------------------------------------------------------------------------------
+# The origin names this log in every checkpoint; witnesses key their state on it, so set it once per
+# deployment (a schema-less URL such as "mofa.gov.vn/chancery/log") and never change it.
+TLOG_ORIGIN = env_str("TLOG_ORIGIN", "localhost/chancery/log")
+TLOG_KEY_DIR = env_path("TLOG_KEY_DIR", VAR_DIR / "tlog")
+TLOG_PUBLISH_SECONDS = env_int("TLOG_PUBLISH_SECONDS", default=2)
 
 # --- Caches -----------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

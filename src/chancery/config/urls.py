@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("chancery.identity.urls")),
     path("audit/", include("chancery.audit.urls")),
+    path("tlog/", include("chancery.transparency.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

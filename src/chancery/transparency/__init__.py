@@ -1,0 +1,1 @@
+"""The transparency log under every record: entries, stored Merkle nodes, signed checkpoints, witnesses."""

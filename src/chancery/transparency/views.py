@@ -1,0 +1,48 @@
+"""Public, cacheable log endpoints (C2SP tlog-checkpoint and tlog-tiles) and the auditors' page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from chancery.platform.errors import NotFound
+from chancery.transparency import keys, selectors
+from chancery_tlog.tiles import MalformedTilePathError, parse_tile_path
+
+TEXT = "text/plain; charset=utf-8"
+
+
+@require_GET
+@cache_control(public=True, max_age=5)
+def checkpoint(request: HttpRequest) -> HttpResponse:
+    """Serve the latest signed checkpoint note (404 before the first one is signed)."""
+    latest = selectors.checkpoint_latest()
+    if latest is None:
+        raise Http404
+    return HttpResponse(latest.note, content_type=TEXT)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def vkey(request: HttpRequest) -> HttpResponse:
+    """Serve the log's verifier keys, one vkey per line (Ed25519, then ML-DSA-44)."""
+    return HttpResponse("".join(line + "\n" for line in keys.log_vkeys()), content_type=TEXT)
+
+
+@require_GET
+def tile(request: HttpRequest, path: str) -> HttpResponse:
+    """Serve a hash tile ``tile/<L>/<N>[.p/<W>]``; full tiles are immutable and cached for a year."""
+    try:
+        parsed = parse_tile_path("tile/" + path)
+    except (MalformedTilePathError, ValueError):
+        raise Http404 from None
+    if parsed.is_entries:
+        raise Http404  # entry bundles hold audit metadata; they are for authorised users, not the public
+    try:
+        body = selectors.tile_get(tile=parsed)
+    except NotFound:
+        raise Http404 from None
+    response = HttpResponse(body, content_type="application/octet-stream")
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if not parsed.is_partial else "public, max-age=60"
+    return response
