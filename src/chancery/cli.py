@@ -177,6 +177,37 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tlog_verify(args: argparse.Namespace) -> int:
+    """Re-derive every leaf, check roots, signatures and consistency; exit 1 naming every finding."""
+    _setup_django()
+    from chancery.transparency.verify import log_verify
+
+    earlier = Path(args.since).read_text(encoding="utf-8") if args.since else None
+    with console.status("Verifying the transparency log…"):
+        report = log_verify(earlier_checkpoint=earlier)
+    out = Console(highlight=False)
+    for finding in report.findings:
+        out.print(f"[red]✗[/] {finding}")
+    if report.ok:
+        out.print(f"[green]✓[/] {report.size} entries and {report.checkpoints} checkpoints verified; "
+                  "every record matches its leaf.")
+        return 0
+    out.print(f"[red]{len(report.findings)} problem(s) found in a log of {report.size} entries.[/]")
+    return 1
+
+
+def cmd_tlog_publish(args: argparse.Namespace) -> int:
+    """Sign a checkpoint now if the log grew since the last one."""
+    _setup_django()
+    from chancery.transparency.services import checkpoint_publish
+
+    signed = checkpoint_publish()
+    Console(highlight=False).print(
+        "No new entries since the last checkpoint." if signed is None else f"Signed checkpoint at size {signed.size}.",
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for every sub-command."""
     parser = argparse.ArgumentParser(prog="chancery", description="Chancery: a secure platform for foreign affairs.")
@@ -209,6 +240,14 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--email", default="")
     create.add_argument("--password-file", help="read the password from this file (else one is generated)")
     create.set_defaults(handler=cmd_admin_create)
+
+    tlog = sub.add_parser("tlog", help="the transparency log: verify, publish")
+    tlog_sub = tlog.add_subparsers(dest="tlog_command", required=True)
+    verify = tlog_sub.add_parser("verify", help="re-derive every leaf and check the log; non-zero on any problem")
+    verify.add_argument("--since", metavar="CHECKPOINT_FILE", help="an earlier signed checkpoint the log must extend")
+    verify.set_defaults(handler=cmd_tlog_verify)
+    publish = tlog_sub.add_parser("publish", help="sign a checkpoint now")
+    publish.set_defaults(handler=cmd_tlog_publish)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
