@@ -208,6 +208,50 @@ def cmd_tlog_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tlog_prove(args: argparse.Namespace) -> int:
+    """Write an offline proof bundle (C2SP tlog-proof) for RECORD (``<type>:<id>``)."""
+    _setup_django()
+    from chancery.platform.actor import Actor
+    from chancery.platform.errors import DomainError
+    from chancery.transparency.bundles import record_proof_bundle
+    from chancery.transparency.services import checkpoint_publish
+
+    record_type, sep, record_id = args.record.rpartition(":")
+    if not sep or not record_type or not record_id:
+        console.print("[red]RECORD must look like <type>:<id>, e.g. audit.event:42[/]")
+        return 2
+    checkpoint_publish()
+    try:
+        text = record_proof_bundle(actor=Actor.system(purpose="tlog-prove"), record_type=record_type,
+                                   record_id=record_id)
+    except DomainError as error:
+        console.print(f"[red]{error.detail}[/]")
+        return 1
+    output = Path(args.output or f"{record_type}-{record_id}.tlog-proof")
+    output.write_text(text, encoding="utf-8")
+    console.print(f"Wrote {output}")
+    return 0
+
+
+def cmd_tlog_check_proof(args: argparse.Namespace) -> int:
+    """Verify a proof bundle offline against the log's verifier keys (no database needed)."""
+    from chancery.transparency.offline import ProofCheckError, proof_bundle_check
+
+    vkeys = list(args.vkey or [])
+    if args.vkey_file:
+        vkeys += Path(args.vkey_file).read_text(encoding="utf-8").splitlines()
+    try:
+        checked = proof_bundle_check(bundle_text=Path(args.file).read_text(encoding="utf-8"), vkeys=vkeys)
+    except (ProofCheckError, OSError, UnicodeDecodeError) as error:
+        Console(highlight=False).print(f"[red]✗ proof does not verify:[/] {error}")
+        return 1
+    out = Console(highlight=False)
+    out.print(f"[green]✓[/] {checked.record.get('type')}:{checked.record.get('id')} is entry #{checked.index} "
+              f"of the {checked.size}-entry log {checked.origin}, signed by {', '.join(checked.signed_by)}")
+    out.print_json(data=checked.record)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for every sub-command."""
     parser = argparse.ArgumentParser(prog="chancery", description="Chancery: a secure platform for foreign affairs.")
@@ -248,6 +292,15 @@ def build_parser() -> argparse.ArgumentParser:
     verify.set_defaults(handler=cmd_tlog_verify)
     publish = tlog_sub.add_parser("publish", help="sign a checkpoint now")
     publish.set_defaults(handler=cmd_tlog_publish)
+    prove = tlog_sub.add_parser("prove", help="write an offline proof bundle for RECORD (<type>:<id>)")
+    prove.add_argument("record")
+    prove.add_argument("-o", "--output", help="file to write (default <type>-<id>.tlog-proof)")
+    prove.set_defaults(handler=cmd_tlog_prove)
+    check_proof = tlog_sub.add_parser("check-proof", help="verify a proof bundle offline")
+    check_proof.add_argument("file")
+    check_proof.add_argument("--vkey", action="append", help="a verifier key (repeat for Ed25519 and ML-DSA)")
+    check_proof.add_argument("--vkey-file", help="a file of verifier keys, one per line (as /tlog/vkey serves)")
+    check_proof.set_defaults(handler=cmd_tlog_check_proof)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
