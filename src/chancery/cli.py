@@ -252,6 +252,23 @@ def cmd_tlog_check_proof(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_witness_serve(args: argparse.Namespace) -> int:
+    """Run a tlog witness for a partner ministry: its own key and state under --dir (no database)."""
+    from chancery_tlog.witness_server import serve
+
+    vkeys = list(args.log_vkey or [])
+    if args.log_vkey_file:
+        vkeys += [line for line in Path(args.log_vkey_file).read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not vkeys:
+        console.print("[red]Give the log's verifier keys with --log-vkey or --log-vkey-file.[/]")
+        return 2
+    try:
+        serve(directory=Path(args.dir), name=args.name, log_vkeys=vkeys, host=args.host, port=args.port)
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for every sub-command."""
     parser = argparse.ArgumentParser(prog="chancery", description="Chancery: a secure platform for foreign affairs.")
@@ -301,6 +318,17 @@ def build_parser() -> argparse.ArgumentParser:
     check_proof.add_argument("--vkey", action="append", help="a verifier key (repeat for Ed25519 and ML-DSA)")
     check_proof.add_argument("--vkey-file", help="a file of verifier keys, one per line (as /tlog/vkey serves)")
     check_proof.set_defaults(handler=cmd_tlog_check_proof)
+
+    witness = sub.add_parser("witness", help="run a transparency-log witness (for partner ministries)")
+    witness_sub = witness.add_subparsers(dest="witness_command", required=True)
+    witness_serve = witness_sub.add_parser("serve", help="serve C2SP tlog-witness add-checkpoint over HTTP")
+    witness_serve.add_argument("--dir", required=True, help="directory for the witness key and state")
+    witness_serve.add_argument("--name", required=True, help="the witness's key name, e.g. witness.mofa.go.jp")
+    witness_serve.add_argument("--log-vkey", action="append", help="a verifier key of a log to witness")
+    witness_serve.add_argument("--log-vkey-file", help="a file of log verifier keys (as /tlog/vkey serves)")
+    witness_serve.add_argument("--host", default="127.0.0.1")
+    witness_serve.add_argument("--port", type=int, default=8090)
+    witness_serve.set_defaults(handler=cmd_witness_serve)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

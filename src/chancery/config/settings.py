@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "axes",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI from its bundled static files (no CDN)
     "chancery.platform",
     "chancery.missions",
     "chancery.identity",
@@ -74,8 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "chancery.identity.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "chancery.identity.middleware.SessionTimeoutMiddleware",  # after messages: it adds a warning
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -154,6 +155,12 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = False  # django-axes owns lockout; allauth's cache-based limits would race it.
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_ADAPTER = "chancery.identity.adapters.MfaAdapter"  # AES-256-GCM at rest, no dropping enforced MFA
+MFA_FORMS = {
+    "authenticate": "chancery.identity.forms.LockoutAwareAuthenticateForm",
+    "reauthenticate": "chancery.identity.forms.LockoutAwareReauthenticateForm",
+}
+USERSESSIONS_ADAPTER = "chancery.identity.adapters.UserSessionsAdapter"
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("WEBAUTHN_INSECURE_ORIGIN", default=DEBUG)
 MFA_TOTP_ISSUER = "Chancery"
@@ -166,6 +173,7 @@ AXES_LOCKOUT_CALLABLE = "chancery.identity.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "credential"]  # never stored in axes' records
 # Lockout is per account on purpose (the ministry's rule: ten failures lock the account until a security
 # officer unlocks it); the per-address variant would let an attacker spread guesses over addresses.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -241,6 +249,8 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 TLOG_ORIGIN = env_str("TLOG_ORIGIN", "localhost/chancery/log")
 TLOG_KEY_DIR = env_path("TLOG_KEY_DIR", VAR_DIR / "tlog")
 TLOG_PUBLISH_SECONDS = env_int("TLOG_PUBLISH_SECONDS", default=2)
+# A C2SP tlog-policy file listing the partner witnesses (with their URLs) and the k-of-n quorum.
+TLOG_WITNESS_POLICY = env_str("TLOG_WITNESS_POLICY")
 
 # --- Caches -----------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

@@ -5,10 +5,14 @@ from __future__ import annotations
 from django.tasks import task
 
 from chancery.transparency.services import checkpoint_publish
+from chancery.transparency.witnessing import checkpoint_witness
 
 
 @task()
 def publish_checkpoint() -> int | None:
-    """Sign a checkpoint for the appends of the last few seconds; return its size (None if unchanged)."""
+    """Sign a checkpoint for the latest appends, have the witnesses cosign it; return its size or None."""
     signed = checkpoint_publish()
-    return None if signed is None else int(signed.size)
+    if signed is None:
+        return None
+    checkpoint_witness(checkpoint=signed)
+    return int(signed.size)
