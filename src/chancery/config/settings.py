@@ -8,6 +8,7 @@ files under ``var/``, an in-process task queue); production hardening is on unle
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -113,8 +114,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "chancery.sqlite3",
-            # A file, not shared-cache memory, so tests see real WAL locking and busy timeouts.
-            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
+            # A file, not shared-cache memory, so tests see real WAL locking and busy timeouts; one per
+            # process so that concurrent test runs never share it.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -171,6 +173,7 @@ AXES_COOLOFF_TIME = None  # locked until a security officer unlocks
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_CALLABLE = "chancery.identity.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts on a locked name are refused, not counted
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "code", "credential"]  # never stored in axes' records

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from chancery.platform.errors import NotFound
+from chancery.platform.actor import Actor
+from chancery.platform.errors import NotFound, PermissionDenied
+from chancery.platform.http import client_ip
 from chancery.transparency import keys, selectors
+from chancery.transparency.auditing import RecordProof, checkpoint_overview, record_proof
+from chancery.transparency.forms import RecordLookupForm
 from chancery_tlog.tiles import MalformedTilePathError, parse_tile_path
 
 TEXT = "text/plain; charset=utf-8"
@@ -46,3 +52,25 @@ def tile(request: HttpRequest, path: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/octet-stream")
     response["Cache-Control"] = "public, max-age=31536000, immutable" if not parsed.is_partial else "public, max-age=60"
     return response
+
+
+@login_required
+@require_GET
+def auditors(request: HttpRequest) -> HttpResponse:
+    """Show auditors the latest checkpoint and its witnesses, and look up a record's inclusion proof."""
+    actor = Actor.from_user(request.user, client_ip=client_ip(request))
+    try:
+        overview = checkpoint_overview(actor=actor)
+    except PermissionDenied:
+        return render(request, "403.html", status=403)
+    form = RecordLookupForm(request.GET or None)
+    proof: RecordProof | None = None
+    not_found = False
+    if form.is_valid():
+        try:
+            proof = record_proof(actor=actor, **form.cleaned_data)
+        except NotFound:
+            not_found = True
+    context = {"overview": overview, "form": form, "proof": proof, "not_found": not_found,
+               "vkeys": keys.log_vkeys()}
+    return render(request, "transparency/auditors.html", context)
