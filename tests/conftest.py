@@ -27,8 +27,9 @@ def _isolated_environment(settings: Any, tmp_path: Path) -> None:
 
 @pytest.fixture
 def ministry() -> Organisation:
-    return OrganisationFactory(code="mofa", kind="ministry", name_en="Ministry of Foreign Affairs",
-                               name_vi="Bộ Ngoại giao")
+    return OrganisationFactory(
+        code="mofa", kind="ministry", name_en="Ministry of Foreign Affairs", name_vi="Bộ Ngoại giao"
+    )
 
 
 @pytest.fixture
@@ -43,20 +44,23 @@ def mission_paris(ministry: Organisation) -> Organisation:
 
 @pytest.fixture
 def desk_officer(mission_tokyo: Organisation) -> User:
-    return UserFactory(username="desk", role=Role.DESK_OFFICER, organisation=mission_tokyo,
-                       clearance=Classification.INTERNAL)
+    return UserFactory(
+        username="desk", role=Role.DESK_OFFICER, organisation=mission_tokyo, clearance=Classification.INTERNAL
+    )
 
 
 @pytest.fixture
 def other_mission_officer(mission_paris: Organisation) -> User:
-    return UserFactory(username="paris", role=Role.DESK_OFFICER, organisation=mission_paris,
-                       clearance=Classification.INTERNAL)
+    return UserFactory(
+        username="paris", role=Role.DESK_OFFICER, organisation=mission_paris, clearance=Classification.INTERNAL
+    )
 
 
 @pytest.fixture
 def security_officer(ministry: Organisation) -> User:
-    return UserFactory(username="secoff", role=Role.SECURITY_OFFICER, organisation=ministry,
-                       clearance=Classification.SECRET)
+    return UserFactory(
+        username="secoff", role=Role.SECURITY_OFFICER, organisation=ministry, clearance=Classification.SECRET
+    )
 
 
 def actor_of(user: User) -> Actor:

@@ -13,7 +13,7 @@ from chancery.missions.enums import OrganisationKind
 from chancery.missions.models import Compartment, Organisation
 from chancery.platform.enums import Classification
 
-TEST_PASSWORD = "correct horse battery staple 42"  # noqa: S105 - test-only credential
+TEST_PASSWORD = "correct horse battery staple 42"
 
 
 class OrganisationFactory(DjangoModelFactory[Organisation]):

@@ -18,12 +18,15 @@ from pathlib import Path
 
 from rich.console import Console
 
+from chancery.transparency import commands as transparency_commands
+
 console = Console(stderr=True, highlight=False)
 
 SETTINGS_MODULE = "chancery.config.settings"
 
 
-def _setup_django() -> None:
+def setup_django() -> None:
+    """Configure Django from ``CHANCERY_*`` settings (call before importing any model)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     import django
 
@@ -55,7 +58,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     ensure_local_secret_key(var_dir)
     os.environ.setdefault("CHANCERY_SECURE_COOKIES", "0")  # plain HTTP on the loopback interface
     os.environ.setdefault("CHANCERY_VAR_DIR", str(var_dir))
-    _setup_django()
+    policy_file = var_dir / "demo-witness-policy.txt"
+    if args.witness_port:
+        os.environ.setdefault("CHANCERY_TLOG_WITNESS_POLICY", str(policy_file))
+    setup_django()
     from django.core.management import call_command
 
     from chancery.demo.seed import demo_seed, print_credentials
@@ -66,23 +72,71 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print_credentials(credentials, console=Console(highlight=False))
     if args.no_serve:
         return 0
-    return _serve_with_worker(host=args.host, port=args.port)
-
-
-def _serve_with_worker(*, host: str, port: int) -> int:
-    worker = subprocess.Popen([sys.executable, "-m", "chancery", "worker"], env=os.environ.copy())  # noqa: S603
-    console.print(f"[green]Chancery is serving on http://{host}:{port}/[/] (Ctrl+C to stop)")
+    helpers: list[subprocess.Popen[bytes]] = []
     try:
+        if args.witness_port:
+            helpers.append(_start_demo_witness(var_dir=var_dir, port=args.witness_port, policy_file=policy_file))
+        helpers.append(subprocess.Popen([sys.executable, "-m", "chancery", "worker"], env=os.environ.copy()))
+        console.print(f"[green]Chancery is serving on http://{args.host}:{args.port}/[/] (Ctrl+C to stop)")
         import uvicorn
 
-        uvicorn.run("chancery.config.asgi:application", host=host, port=port, log_level="warning", lifespan="off")
+        uvicorn.run(
+            "chancery.config.asgi:application", host=args.host, port=args.port, log_level="warning", lifespan="off"
+        )
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for helper in helpers:
+            _stop(helper)
     return 0
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _start_demo_witness(*, var_dir: Path, port: int, policy_file: Path) -> subprocess.Popen[bytes]:
+    """Start a witness standing in for a partner ministry and write the log's witness policy for it."""
+    import time
+
+    import httpx
+
+    from chancery.transparency.keys import log_vkeys
+
+    vkeys = log_vkeys()
+    arguments = [
+        sys.executable,
+        "-m",
+        "chancery",
+        "witness",
+        "serve",
+        "--dir",
+        str(var_dir / "demo-witness"),
+        "--name",
+        "witness.partner.example",
+        "--port",
+        str(port),
+    ]
+    for vkey in vkeys:
+        arguments += ["--log-vkey", vkey]
+    process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL)  # noqa: S603
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            witness_vkey = httpx.get(url + "/vkey", timeout=1).text.strip()
+        except httpx.HTTPError:
+            time.sleep(0.2)
+            continue
+        policy = "".join(f"log {v}\n" for v in vkeys) + f"witness partner {witness_vkey} {url}\nquorum partner\n"
+        policy_file.write_text(policy, encoding="utf-8")
+        console.print(f"A demo witness (a partner ministry's) cosigns checkpoints at {url}")
+        return process
+    _stop(process)
+    msg = f"the demo witness did not start on port {port}"
+    raise RuntimeError(msg)
 
 
 def serve_refusals() -> list[str]:
@@ -103,7 +157,7 @@ def serve_refusals() -> list[str]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve with production settings from the environment; refuse unsafe settings."""
-    _setup_django()
+    setup_django()
     problems = serve_refusals()
     if problems:
         for problem in problems:
@@ -125,7 +179,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run the background task worker (django-tasks-db) until interrupted."""
-    _setup_django()
+    setup_django()
     from django.core.management import call_command
 
     call_command("db_worker", interval=args.interval)
@@ -134,7 +188,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Print the deployment checklist with pass/fail per item; exit 1 if any item fails."""
-    _setup_django()
+    setup_django()
     from rich.table import Table
 
     from chancery.platform.deployment import deployment_checklist
@@ -153,7 +207,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_admin_create(args: argparse.Namespace) -> int:
     """Create the first administrator with a TOTP authenticator and recovery codes."""
-    _setup_django()
+    setup_django()
     from chancery.identity.bootstrap import administrator_bootstrap
 
     password = Path(args.password_file).read_text(encoding="utf-8").strip() if args.password_file else None
@@ -177,98 +231,6 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_tlog_verify(args: argparse.Namespace) -> int:
-    """Re-derive every leaf, check roots, signatures and consistency; exit 1 naming every finding."""
-    _setup_django()
-    from chancery.transparency.verify import log_verify
-
-    earlier = Path(args.since).read_text(encoding="utf-8") if args.since else None
-    with console.status("Verifying the transparency log…"):
-        report = log_verify(earlier_checkpoint=earlier)
-    out = Console(highlight=False)
-    for finding in report.findings:
-        out.print(f"[red]✗[/] {finding}")
-    if report.ok:
-        out.print(f"[green]✓[/] {report.size} entries and {report.checkpoints} checkpoints verified; "
-                  "every record matches its leaf.")
-        return 0
-    out.print(f"[red]{len(report.findings)} problem(s) found in a log of {report.size} entries.[/]")
-    return 1
-
-
-def cmd_tlog_publish(args: argparse.Namespace) -> int:
-    """Sign a checkpoint now if the log grew since the last one."""
-    _setup_django()
-    from chancery.transparency.services import checkpoint_publish
-
-    signed = checkpoint_publish()
-    Console(highlight=False).print(
-        "No new entries since the last checkpoint." if signed is None else f"Signed checkpoint at size {signed.size}.",
-    )
-    return 0
-
-
-def cmd_tlog_prove(args: argparse.Namespace) -> int:
-    """Write an offline proof bundle (C2SP tlog-proof) for RECORD (``<type>:<id>``)."""
-    _setup_django()
-    from chancery.platform.actor import Actor
-    from chancery.platform.errors import DomainError
-    from chancery.transparency.bundles import record_proof_bundle
-    from chancery.transparency.services import checkpoint_publish
-
-    record_type, sep, record_id = args.record.rpartition(":")
-    if not sep or not record_type or not record_id:
-        console.print("[red]RECORD must look like <type>:<id>, e.g. audit.event:42[/]")
-        return 2
-    checkpoint_publish()
-    try:
-        text = record_proof_bundle(actor=Actor.system(purpose="tlog-prove"), record_type=record_type,
-                                   record_id=record_id)
-    except DomainError as error:
-        console.print(f"[red]{error.detail}[/]")
-        return 1
-    output = Path(args.output or f"{record_type}-{record_id}.tlog-proof")
-    output.write_text(text, encoding="utf-8")
-    console.print(f"Wrote {output}")
-    return 0
-
-
-def cmd_tlog_check_proof(args: argparse.Namespace) -> int:
-    """Verify a proof bundle offline against the log's verifier keys (no database needed)."""
-    from chancery.transparency.offline import ProofCheckError, proof_bundle_check
-
-    vkeys = list(args.vkey or [])
-    if args.vkey_file:
-        vkeys += Path(args.vkey_file).read_text(encoding="utf-8").splitlines()
-    try:
-        checked = proof_bundle_check(bundle_text=Path(args.file).read_text(encoding="utf-8"), vkeys=vkeys)
-    except (ProofCheckError, OSError, UnicodeDecodeError) as error:
-        Console(highlight=False).print(f"[red]✗ proof does not verify:[/] {error}")
-        return 1
-    out = Console(highlight=False)
-    out.print(f"[green]✓[/] {checked.record.get('type')}:{checked.record.get('id')} is entry #{checked.index} "
-              f"of the {checked.size}-entry log {checked.origin}, signed by {', '.join(checked.signed_by)}")
-    out.print_json(data=checked.record)
-    return 0
-
-
-def cmd_witness_serve(args: argparse.Namespace) -> int:
-    """Run a tlog witness for a partner ministry: its own key and state under --dir (no database)."""
-    from chancery_tlog.witness_server import serve
-
-    vkeys = list(args.log_vkey or [])
-    if args.log_vkey_file:
-        vkeys += [line for line in Path(args.log_vkey_file).read_text(encoding="utf-8").splitlines() if line.strip()]
-    if not vkeys:
-        console.print("[red]Give the log's verifier keys with --log-vkey or --log-vkey-file.[/]")
-        return 2
-    try:
-        serve(directory=Path(args.dir), name=args.name, log_vkeys=vkeys, host=args.host, port=args.port)
-    except KeyboardInterrupt:
-        return 0
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for every sub-command."""
     parser = argparse.ArgumentParser(prog="chancery", description="Chancery: a secure platform for foreign affairs.")
@@ -279,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--no-serve", action="store_true", help="seed and print the logins, then exit")
+    demo.add_argument(
+        "--witness-port", type=int, default=8090, help="port of the demo's partner witness (0: run without a witness)"
+    )
     demo.set_defaults(handler=cmd_demo)
 
     serve = sub.add_parser("serve", help="serve with production settings from CHANCERY_* variables")
@@ -302,33 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password-file", help="read the password from this file (else one is generated)")
     create.set_defaults(handler=cmd_admin_create)
 
-    tlog = sub.add_parser("tlog", help="the transparency log: verify, publish")
-    tlog_sub = tlog.add_subparsers(dest="tlog_command", required=True)
-    verify = tlog_sub.add_parser("verify", help="re-derive every leaf and check the log; non-zero on any problem")
-    verify.add_argument("--since", metavar="CHECKPOINT_FILE", help="an earlier signed checkpoint the log must extend")
-    verify.set_defaults(handler=cmd_tlog_verify)
-    publish = tlog_sub.add_parser("publish", help="sign a checkpoint now")
-    publish.set_defaults(handler=cmd_tlog_publish)
-    prove = tlog_sub.add_parser("prove", help="write an offline proof bundle for RECORD (<type>:<id>)")
-    prove.add_argument("record")
-    prove.add_argument("-o", "--output", help="file to write (default <type>-<id>.tlog-proof)")
-    prove.set_defaults(handler=cmd_tlog_prove)
-    check_proof = tlog_sub.add_parser("check-proof", help="verify a proof bundle offline")
-    check_proof.add_argument("file")
-    check_proof.add_argument("--vkey", action="append", help="a verifier key (repeat for Ed25519 and ML-DSA)")
-    check_proof.add_argument("--vkey-file", help="a file of verifier keys, one per line (as /tlog/vkey serves)")
-    check_proof.set_defaults(handler=cmd_tlog_check_proof)
-
-    witness = sub.add_parser("witness", help="run a transparency-log witness (for partner ministries)")
-    witness_sub = witness.add_subparsers(dest="witness_command", required=True)
-    witness_serve = witness_sub.add_parser("serve", help="serve C2SP tlog-witness add-checkpoint over HTTP")
-    witness_serve.add_argument("--dir", required=True, help="directory for the witness key and state")
-    witness_serve.add_argument("--name", required=True, help="the witness's key name, e.g. witness.mofa.go.jp")
-    witness_serve.add_argument("--log-vkey", action="append", help="a verifier key of a log to witness")
-    witness_serve.add_argument("--log-vkey-file", help="a file of log verifier keys (as /tlog/vkey serves)")
-    witness_serve.add_argument("--host", default="127.0.0.1")
-    witness_serve.add_argument("--port", type=int, default=8090)
-    witness_serve.set_defaults(handler=cmd_witness_serve)
+    transparency_commands.register(sub)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -148,14 +148,20 @@ def make_server(host: str, port: int, witness: Witness, vkey: str) -> ThreadingH
     return ThreadingHTTPServer((host, port), Handler)
 
 
-def serve(*, directory: Path, name: str, log_vkeys: Sequence[str], host: str, port: int,
+def serve(
+    *,
+    directory: Path,
+    name: str,
+    log_vkeys: Sequence[str],
+    host: str,
+    port: int,
 ) -> None:
     """Run the witness until interrupted. Prints the witness's vkey so the log can add it to its policy."""
     signer = witness_signer(directory, name)
     witness = Witness([signer], trusted_logs(log_vkeys), FileWitnessStateStore(directory))
     server = make_server(host, port, witness, signer.vkey)
-    print(f"witness {name} listening on http://{host}:{server.server_address[1]}/", flush=True)  # noqa: T201
-    print(f"vkey {signer.vkey}", flush=True)  # noqa: T201
+    print(f"witness {name} listening on http://{host}:{server.server_address[1]}/", flush=True)
+    print(f"vkey {signer.vkey}", flush=True)
     try:
         server.serve_forever()
     finally:

@@ -13,8 +13,8 @@ import pytest
 from chancery.audit.services import audit_record
 from chancery.cli import main
 from chancery.platform.actor import Actor
-from chancery.transparency.offline import ProofCheckError, proof_bundle_check
 from chancery.transparency.keys import log_vkeys
+from chancery.transparency.offline import ProofCheckError, proof_bundle_check
 from chancery_tlog.hybrid import HybridLogSigner
 
 SYSTEM = Actor.system(purpose="test")
@@ -37,9 +37,13 @@ def test_bundle_verifies_offline_in_a_process_without_database(bundle: tuple[Pat
     vkey_file.write_text("\n".join(log_vkeys()) + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHANCERY_", "DJANGO_"))}
     env["CHANCERY_DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/absent"  # any database access would fail
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "chancery", "tlog", "check-proof", str(path), "--vkey-file", str(vkey_file)],
-        capture_output=True, text=True, env=env, check=False, timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"audit.event:{target}" in result.stdout
@@ -60,5 +64,5 @@ def test_bundle_with_tampered_leaf_or_foreign_key_is_refused(bundle: tuple[Path,
     stranger = HybridLogSigner.generate(checked.origin)
     with pytest.raises(ProofCheckError):
         proof_bundle_check(bundle_text=text, vkeys=[stranger.classical.vkey])
-    with pytest.raises(ProofCheckError, match="malformed|header|index"):
+    with pytest.raises(ProofCheckError, match=r"malformed|header|index"):
         proof_bundle_check(bundle_text="not a proof", vkeys=[classical])

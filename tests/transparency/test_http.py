@@ -46,14 +46,18 @@ def test_consistency_proof_from_the_api_verifies(client: Client, desk_officer: A
     assert merkle.verify_consistency(5, 9, merkle.root_hash(leaves[:5]), log_of_nine, proof)
 
 
-@pytest.mark.parametrize(("query", "status"), [
-    ({"index": 9, "size": 9}, 422),   # index out of range
-    ({"index": 0, "size": 10}, 422),  # beyond the signed checkpoint
-    ({"index": -1, "size": 3}, 422),
-    ({"index": "x", "size": 3}, 422),
-])
-def test_bad_proof_requests_are_problems(client: Client, desk_officer: Any, log_of_nine: bytes,
-                                         query: dict[str, Any], status: int) -> None:
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({"index": 9, "size": 9}, 422),  # index out of range
+        ({"index": 0, "size": 10}, 422),  # beyond the signed checkpoint
+        ({"index": -1, "size": 3}, 422),
+        ({"index": "x", "size": 3}, 422),
+    ],
+)
+def test_bad_proof_requests_are_problems(
+    client: Client, desk_officer: Any, log_of_nine: bytes, query: dict[str, Any], status: int
+) -> None:
     client.force_login(desk_officer)
     response = client.get("/api/v1/tlog/proofs/inclusion", query)
     assert response.status_code == status
@@ -65,8 +69,9 @@ def test_proofs_need_authentication(client: Client, log_of_nine: bytes) -> None:
     assert response.status_code == 401
 
 
-def test_entry_metadata_is_for_auditors_only(client: Client, desk_officer: Any, security_officer: Any,
-                                             log_of_nine: bytes) -> None:
+def test_entry_metadata_is_for_auditors_only(
+    client: Client, desk_officer: Any, security_officer: Any, log_of_nine: bytes
+) -> None:
     client.force_login(desk_officer)
     assert client.get("/api/v1/tlog/entries/3").status_code == 403
     enable_totp(security_officer)
@@ -77,8 +82,9 @@ def test_entry_metadata_is_for_auditors_only(client: Client, desk_officer: Any, 
     assert client.get("/api/v1/tlog/entries/99").status_code == 404
 
 
-def test_auditors_page_verifies_a_records_inclusion(client: Client, security_officer: Any, desk_officer: Any,
-                                                    log_of_nine: bytes) -> None:
+def test_auditors_page_verifies_a_records_inclusion(
+    client: Client, security_officer: Any, desk_officer: Any, log_of_nine: bytes
+) -> None:
     enable_totp(security_officer)
     client.force_login(security_officer)
     page = client.get("/transparency/", {"record_type": "test.record", "record_id": "6"})

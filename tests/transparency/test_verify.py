@@ -44,7 +44,9 @@ class _triggers_disabled:  # noqa: N801 - used as a context manager
 
     def __enter__(self) -> None:
         if connection.vendor == "sqlite":
-            self.cursor.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name='audit_auditevent'")
+            self.cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name='audit_auditevent'"
+            )
             self.saved = list(self.cursor.fetchall())
             for name, _ in self.saved:
                 self.cursor.execute(f'DROP TRIGGER "{name}"')
@@ -121,8 +123,9 @@ def test_forged_checkpoint_is_caught(logged_events: list[AuditEvent]) -> None:
 
 
 @pytest.mark.django_db
-def test_since_checkpoint_must_be_extended(logged_events: list[AuditEvent], tmp_path: Any,
-                                           django_capture_on_commit_callbacks: Any) -> None:
+def test_since_checkpoint_must_be_extended(
+    logged_events: list[AuditEvent], tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     saved = tmp_path / "checkpoint.txt"
     saved.write_text(SignedCheckpoint.objects.get().note, encoding="utf-8")
     with django_capture_on_commit_callbacks(execute=True):

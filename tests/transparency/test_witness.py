@@ -37,10 +37,26 @@ def witness(tmp_path: Path) -> Iterator[tuple[str, str]]:
     vkey_file = tmp_path / "log.vkeys"
     vkey_file.write_text("\n".join(log_vkeys()) + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHANCERY_", "DJANGO_"))}
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "chancery", "witness", "serve", "--dir", str(tmp_path / "witness"),
-         "--name", WITNESS_NAME, "--log-vkey-file", str(vkey_file), "--port", str(port)],
-        stdout=subprocess.PIPE, text=True, env=env, start_new_session=True,
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "chancery",
+            "witness",
+            "serve",
+            "--dir",
+            str(tmp_path / "witness"),
+            "--name",
+            WITNESS_NAME,
+            "--log-vkey-file",
+            str(vkey_file),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
     )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -62,7 +78,9 @@ def witness(tmp_path: Path) -> Iterator[tuple[str, str]]:
 
 @pytest.mark.django_db
 def test_witness_process_cosigns_checkpoints_and_the_quorum_holds(
-    witness: tuple[str, str], tmp_path: Path, settings: Any,
+    witness: tuple[str, str],
+    tmp_path: Path,
+    settings: Any,
 ) -> None:
     url, witness_vkey = witness
     policy_text = "".join(f"log {v}\n" for v in log_vkeys()) + f"witness partner {witness_vkey} {url}\nquorum partner\n"
@@ -91,6 +109,5 @@ def test_witness_process_cosigns_checkpoints_and_the_quorum_holds(
     stale = httpx.post(url + "/add-checkpoint", content=format_add_checkpoint_request(0, [], first.note))
     assert stale.status_code == 409
     assert stale.text == "8\n"
-    bogus = httpx.post(url + "/add-checkpoint",
-                       content=format_add_checkpoint_request(8, [b"\x00" * 32], second.note))
+    bogus = httpx.post(url + "/add-checkpoint", content=format_add_checkpoint_request(8, [b"\x00" * 32], second.note))
     assert bogus.status_code == 422

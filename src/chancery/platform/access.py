@@ -23,7 +23,7 @@ import importlib
 import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
@@ -33,7 +33,6 @@ from chancery.platform.errors import NotFound, PermissionDenied
 
 ScopeKind = Literal["read", "write", "admin"]
 Rule = Callable[[Actor, Any], bool]
-M = TypeVar("M", bound=Model)
 Visibility = Callable[[Actor, QuerySet[Any]], QuerySet[Any]]
 
 
@@ -116,7 +115,7 @@ def require(actor: Actor, action: str, obj: object | None = None) -> None:
     raise PermissionDenied
 
 
-def visible(actor: Actor, action: str, queryset: QuerySet[M]) -> QuerySet[M]:
+def visible[M: Model](actor: Actor, action: str, queryset: QuerySet[M]) -> QuerySet[M]:
     """Return ``queryset`` narrowed to the rows ``actor`` may see under ``action`` (none by default)."""
     scope_filter = _visibility.get(action)
     if scope_filter is None or not actor.is_authenticated or not actor.has_scope(token_scope(action)):

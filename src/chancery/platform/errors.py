@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 
-
 class DomainError(Exception):
     """Base class for every error a service or selector raises on purpose.
 

@@ -64,8 +64,9 @@ def record_proof(*, actor: Actor, record_type: str, record_id: str) -> RecordPro
     if entry is None or latest is None or latest.size <= entry.index:
         raise NotFound("this record has no entry covered by a signed checkpoint yet")
     proof = tree_store.inclusion_proof(DatabaseNodeStore(), int(entry.index), int(latest.size))
-    verified = merkle.verify_inclusion(bytes(entry.leaf_hash), int(entry.index), int(latest.size), proof,
-                                       bytes(latest.root_hash))
+    verified = merkle.verify_inclusion(
+        bytes(entry.leaf_hash), int(entry.index), int(latest.size), proof, bytes(latest.root_hash)
+    )
     return RecordProof(
         entry=entry,
         checkpoint=latest,

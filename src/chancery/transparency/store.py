@@ -25,9 +25,14 @@ class DatabaseNodeStore:
             by_level.setdefault(level, []).append(idx)
         for level, indices in by_level.items():
             condition |= Q(level=level, idx__in=indices)
-        found = {(level, idx): bytes(h) for level, idx, h in LogNode.objects.filter(condition).values_list(
-            "level", "idx", "hash",
-        )}
+        found = {
+            (level, idx): bytes(h)
+            for level, idx, h in LogNode.objects.filter(condition).values_list(
+                "level",
+                "idx",
+                "hash",
+            )
+        }
         try:
             return [found[node_id] for node_id in ids]
         except KeyError as missing:

@@ -20,8 +20,15 @@ from chancery_tlog.note import NoteError
 from chancery_tlog.store import CompactRange
 
 FindingKind = Literal[
-    "changed", "deleted", "inserted", "entry-altered", "entry-missing", "node-mismatch",
-    "bad-signature", "root-mismatch", "unknown-type",
+    "changed",
+    "deleted",
+    "inserted",
+    "entry-altered",
+    "entry-missing",
+    "node-mismatch",
+    "bad-signature",
+    "root-mismatch",
+    "unknown-type",
 ]
 CHUNK = 2000
 
@@ -58,7 +65,11 @@ class Report:
 
 def _entries() -> Iterator[tuple[int, bytes, str, str, bytes]]:
     rows = LogEntry.objects.order_by("index").values_list(
-        "index", "leaf_hash", "record_type", "record_id", "leaf_data",
+        "index",
+        "leaf_hash",
+        "record_type",
+        "record_id",
+        "leaf_data",
     )
     for index, leaf, record_type, record_id, data in rows.iterator(chunk_size=CHUNK):
         yield int(index), bytes(leaf), record_type, record_id, bytes(data)
@@ -75,8 +86,9 @@ def _check_entries(findings: list[Finding]) -> tuple[list[bytes], dict[tuple[str
             expected += 1
         expected = index + 1
         if merkle.leaf_hash(data) != leaf:
-            findings.append(Finding("entry-altered", "leaf hash does not match the leaf data", record_type,
-                                    record_id, index))
+            findings.append(
+                Finding("entry-altered", "leaf hash does not match the leaf data", record_type, record_id, index)
+            )
         leaves.append(leaf)
         latest[(record_type, record_id)] = (index, data)
     return leaves, latest
@@ -86,8 +98,13 @@ def _check_nodes(leaves: list[bytes], findings: list[Finding]) -> None:
     stored = LogNode.objects.filter(level=0).order_by("idx").values_list("idx", "hash")
     for idx, node in stored.iterator(chunk_size=CHUNK):
         if idx < len(leaves) and bytes(node) != leaves[idx]:
-            findings.append(Finding("node-mismatch", "the entry's leaf hash differs from the tree's leaf: "
-                                    "entries were reordered or rewritten", index=int(idx)))
+            findings.append(
+                Finding(
+                    "node-mismatch",
+                    "the entry's leaf hash differs from the tree's leaf: entries were reordered or rewritten",
+                    index=int(idx),
+                )
+            )
 
 
 def _check_records(latest: dict[tuple[str, str], tuple[int, bytes]], findings: list[Finding]) -> None:
@@ -109,14 +126,23 @@ def _check_records(latest: dict[tuple[str, str], tuple[int, bytes]], findings: l
                 if fields is None:
                     findings.append(Finding("deleted", "the record was deleted", record_type, record_id, index))
                 elif canonical_leaf(record_type=record_type, record_id=record_id, fields=fields) != data:
-                    findings.append(Finding("changed", "the record no longer matches its logged leaf",
-                                            record_type, record_id, index))
+                    findings.append(
+                        Finding(
+                            "changed", "the record no longer matches its logged leaf", record_type, record_id, index
+                        )
+                    )
     for record_type, spec in types.items():
         logged = set(by_type.get(record_type, ()))
-        for record_id in spec.list_ids():
-            if record_id not in logged:
-                findings.append(Finding("inserted", "the record is not in the log: inserted behind the "
-                                        "application's back", record_type, record_id))
+        findings.extend(
+            Finding(
+                "inserted",
+                "the record is not in the log: inserted behind the application's back",
+                record_type,
+                record_id,
+            )
+            for record_id in spec.list_ids()
+            if record_id not in logged
+        )
 
 
 def _roots_at(leaves: list[bytes], sizes: set[int]) -> dict[int, bytes]:
@@ -149,10 +175,16 @@ def _check_checkpoints(leaves: list[bytes], earlier_note: str | None, findings: 
     roots = _roots_at(leaves, {size for size, _, _ in parsed})
     for size, root, label in parsed:
         if size > len(leaves):
-            findings.append(Finding("root-mismatch", f"{label} is for size {size} but the log has {len(leaves)} entries"))
+            findings.append(
+                Finding("root-mismatch", f"{label} is for size {size} but the log has {len(leaves)} entries")
+            )
         elif roots.get(size) != root:
-            findings.append(Finding("root-mismatch", f"the entries do not produce the root of {label}: the log "
-                                    "was rewritten since it was signed"))
+            findings.append(
+                Finding(
+                    "root-mismatch",
+                    f"the entries do not produce the root of {label}: the log was rewritten since it was signed",
+                )
+            )
     return len(parsed)
 
 

@@ -71,6 +71,5 @@ def auditors(request: HttpRequest) -> HttpResponse:
             proof = record_proof(actor=actor, **form.cleaned_data)
         except NotFound:
             not_found = True
-    context = {"overview": overview, "form": form, "proof": proof, "not_found": not_found,
-               "vkeys": keys.log_vkeys()}
+    context = {"overview": overview, "form": form, "proof": proof, "not_found": not_found, "vkeys": keys.log_vkeys()}
     return render(request, "transparency/auditors.html", context)

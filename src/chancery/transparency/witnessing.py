@@ -47,7 +47,8 @@ def witness_policy() -> Policy | None:
 
 def _last_cosigned_size(witness: WitnessEntry) -> int:
     latest = Cosignature.objects.filter(
-        witness_name=witness.verifier.name, key_id=witness.verifier.key_id,
+        witness_name=witness.verifier.name,
+        key_id=witness.verifier.key_id,
     ).aggregate(size=Max("checkpoint__size"))
     return int(latest["size"] or 0)
 
@@ -63,14 +64,16 @@ def _ask(client: httpx.Client, witness: WitnessEntry, checkpoint: SignedCheckpoi
             old = parse_size_body(response.content)
             continue
         if response.status_code != 200:
-            logger.warning("witness %s refused checkpoint %d: HTTP %d", witness.name, checkpoint.size,
-                           response.status_code)
+            logger.warning(
+                "witness %s refused checkpoint %d: HTTP %d", witness.name, checkpoint.size, response.status_code
+            )
             return None
         _, verified = apply_response(checkpoint.note, response.content, [witness.verifier])
         stored = None
         for signature in verified:
-            stored = cosignature_store(checkpoint=checkpoint, signature=signature,
-                                       timestamp=cosignature_timestamp(signature))
+            stored = cosignature_store(
+                checkpoint=checkpoint, signature=signature, timestamp=cosignature_timestamp(signature)
+            )
         return stored
     return None
 
@@ -92,8 +95,9 @@ def checkpoint_witness(*, checkpoint: SignedCheckpoint, client: httpx.Client | N
             try:
                 cosignature = _ask(http, witness, checkpoint)
             except (httpx.HTTPError, MalformedWitnessMessageError, NoteError, ValueError) as error:
-                logger.warning("witness %s could not cosign checkpoint %d: %s", witness.name, checkpoint.size,
-                               type(error).__name__)
+                logger.warning(
+                    "witness %s could not cosign checkpoint %d: %s", witness.name, checkpoint.size, type(error).__name__
+                )
                 continue
             if cosignature is not None:
                 cosignatures.append(cosignature)
