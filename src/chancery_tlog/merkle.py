@@ -193,7 +193,7 @@ def consistency_ranges(old_size: int, new_size: int) -> list[tuple[int, int]]:
     ``old_size == new_size`` or ``old_size == 0``.
     """
     _check_sizes(old_size, new_size)
-    if old_size == 0 or old_size == new_size:
+    if old_size in (0, new_size):
         return []
     ranges: list[tuple[int, int]] = []
     lo, n, m = 0, new_size, old_size
@@ -238,12 +238,11 @@ def _range_hash(leaf_hashes: Sequence[bytes], begin: int, end: int) -> bytes:
 
 
 def inclusion_proof(index: int, size: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
-    """Return the RFC 9162 §2.1.3.1 inclusion proof for leaf ``index`` in the
-    tree made of the first ``size`` of ``leaf_hashes``.
+    """Return the RFC 9162 §2.1.3.1 inclusion proof of leaf ``index`` in a tree of ``size``.
 
-    Runs in O(size) hash operations (the proof ranges are disjoint).  Raises
-    :class:`ValueError` if ``index`` or ``size`` are out of range or the leaf
-    hashes are malformed.
+    The tree is made of the first ``size`` of ``leaf_hashes``.  Runs in O(size)
+    hash operations (the proof ranges are disjoint).  Raises :class:`ValueError`
+    if ``index`` or ``size`` are out of range or the leaf hashes are malformed.
     """
     _check_index_size(index, size)
     if size > len(leaf_hashes):
@@ -253,10 +252,10 @@ def inclusion_proof(index: int, size: int, leaf_hashes: Sequence[bytes]) -> list
 
 
 def consistency_proof(old_size: int, new_size: int, leaf_hashes: Sequence[bytes]) -> list[bytes]:
-    """Return the RFC 9162 §2.1.4.1 consistency proof between the trees made
-    of the first ``old_size`` and ``new_size`` of ``leaf_hashes``.
+    """Return the RFC 9162 §2.1.4.1 consistency proof from ``old_size`` to ``new_size``.
 
-    Empty for ``old_size == new_size`` and for ``old_size == 0``.  Raises
+    The trees are made of the first ``old_size`` and ``new_size`` of
+    ``leaf_hashes``.  Empty for ``old_size == new_size`` and for ``old_size == 0``.  Raises
     :class:`ValueError` on negative sizes, ``old_size > new_size`` or
     ``new_size > len(leaf_hashes)``.
     """
@@ -279,9 +278,7 @@ def _valid_proof(proof: object) -> bool:
     return all(_valid_hash(p) for p in proof)
 
 
-def verify_inclusion(
-    leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes
-) -> bool:
+def verify_inclusion(leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes) -> bool:
     """Verify an inclusion proof per RFC 9162 §2.1.3.2.
 
     Returns ``True`` iff ``proof`` proves that ``leaf_hash`` is the leaf at
@@ -301,10 +298,9 @@ def verify_inclusion(
             return False
         if fn & 1 or fn == sn:
             r = sha(prefix + p + r).digest()
-            if not fn & 1:
-                while fn and not fn & 1:
-                    fn >>= 1
-                    sn >>= 1
+            while fn and not fn & 1:
+                fn >>= 1
+                sn >>= 1
         else:
             r = sha(prefix + r + p).digest()
         fn >>= 1
@@ -312,9 +308,43 @@ def verify_inclusion(
     return sn == 0 and r == root
 
 
-def verify_consistency(
-    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
-) -> bool:
+def _consistency_trivial(old_size: int, new_size: int, old_root: bytes, new_root: bytes, n_proof: int) -> bool | None:
+    """Decide the C2SP merkle-tree verification steps 2-4, or return ``None`` to run the path."""
+    if old_size == new_size:
+        return n_proof == 0 and old_root == new_root
+    if old_size == 0:
+        return n_proof == 0
+    if n_proof == 0:
+        return False
+    return None
+
+
+def _consistency_path_roots(old_size: int, new_size: int, path: Sequence[bytes]) -> tuple[bytes, bytes] | None:
+    """Run RFC 9162 §2.1.4.2 steps 3-7; return ``(fr, sr)``, or ``None`` if ``sn`` is wrong."""
+    fn, sn = old_size - 1, new_size - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    sha = _sha256
+    prefix = _NODE_PREFIX
+    for c in path[1:]:
+        if sn == 0:
+            return None
+        if fn & 1 or fn == sn:
+            fr = sha(prefix + c + fr).digest()
+            sr = sha(prefix + c + sr).digest()
+            while fn and not fn & 1:
+                fn >>= 1
+                sn >>= 1
+        else:
+            sr = sha(prefix + sr + c).digest()
+        fn >>= 1
+        sn >>= 1
+    return (fr, sr) if sn == 0 else None
+
+
+def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]) -> bool:
     """Verify a consistency proof per RFC 9162 §2.1.4.2.
 
     Edge cases follow the C2SP merkle-tree specification: equal sizes need an
@@ -325,34 +355,11 @@ def verify_consistency(
         return False
     if not (_valid_hash(old_root) and _valid_hash(new_root) and _valid_proof(proof)):
         return False
-    if old_size == new_size:
-        return len(proof) == 0 and old_root == new_root
-    if old_size == 0:
-        return len(proof) == 0
-    if len(proof) == 0:
-        return False
+    trivial = _consistency_trivial(old_size, new_size, old_root, new_root, len(proof))
+    if trivial is not None:
+        return trivial
     path = list(proof)
     if old_size & (old_size - 1) == 0:
         path.insert(0, old_root)
-    fn, sn = old_size - 1, new_size - 1
-    while fn & 1:
-        fn >>= 1
-        sn >>= 1
-    fr = sr = path[0]
-    sha = _sha256
-    prefix = _NODE_PREFIX
-    for c in path[1:]:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            fr = sha(prefix + c + fr).digest()
-            sr = sha(prefix + c + sr).digest()
-            if not fn & 1:
-                while fn and not fn & 1:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            sr = sha(prefix + sr + c).digest()
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and fr == old_root and sr == new_root
+    roots = _consistency_path_roots(old_size, new_size, path)
+    return roots is not None and roots == (old_root, new_root)
