@@ -12,6 +12,7 @@ from chancery.identity.models import User
 from chancery.missions.models import Organisation
 from chancery.platform.actor import Actor
 from chancery.platform.enums import Classification
+from tests.audit.flush import audit_rows_flushable  # noqa: F401 - autouse fixture for the whole suite
 from tests.factories import MissionFactory, OrganisationFactory, UserFactory
 
 

@@ -209,9 +209,14 @@ def cmd_admin_create(args: argparse.Namespace) -> int:
     """Create the first administrator with a TOTP authenticator and recovery codes."""
     setup_django()
     from chancery.identity.bootstrap import administrator_bootstrap
+    from chancery.platform.errors import DomainError
 
-    password = Path(args.password_file).read_text(encoding="utf-8").strip() if args.password_file else None
-    result = administrator_bootstrap(username=args.username, email=args.email, password=password)
+    try:
+        password = Path(args.password_file).read_text(encoding="utf-8").strip() if args.password_file else None
+        result = administrator_bootstrap(username=args.username, email=args.email, password=password)
+    except (DomainError, OSError) as error:
+        console.print(f"[red]No administrator created:[/] {getattr(error, 'detail', error)}")
+        return 1
     out = Console(highlight=False)
     out.print(f"Administrator [bold]{result.username}[/] created.")
     if result.generated_password:

@@ -12,12 +12,14 @@ from chancery.audit.enums import Outcome
 class AuditEvent(models.Model):
     """One audited action. Holds references and metadata only, never the content of an object.
 
-    ``actor_id`` is a plain integer (not a foreign key) so that deleting a user can never cascade into
-    the audit trail.
+    ``actor_id`` and ``actor_organisation_id`` are plain integers (not foreign keys) so that deleting a
+    user or an organisation can never cascade into the audit trail; the latter scopes what a mission's
+    security officer sees.
     """
 
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True, db_index=True)
+    actor_organisation_id = models.BigIntegerField(_("actor's organisation id"), null=True, blank=True, db_index=True)
     actor_username = models.CharField(_("actor"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)

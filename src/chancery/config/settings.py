@@ -19,7 +19,7 @@ from chancery.config.env import env_bool, env_int, env_list, env_path, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("VAR_DIR", Path.cwd() / "var")
-INSECURE_SECRET_KEY = "chancery-insecure-secret-key-unset"  # noqa: S105 - a sentinel that serve refuses
+INSECURE_SECRET_KEY = "chancery-insecure-secret-key-unset"
 
 
 def _read_secret_key() -> str:
@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "chancery.identity",
     "chancery.audit",
     "chancery.transparency",
+    "chancery.vault",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,7 @@ LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_ADAPTER = "chancery.identity.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "chancery.identity.forms.SignInForm"}
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
@@ -191,6 +193,8 @@ SECURE_COOKIES = env_bool("SECURE_COOKIES", default=True)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_HTTPONLY = True  # only the server reads it: the language switch is a plain form
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -271,3 +275,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Vault ------------------------------------------------------------------------------------------
+# Sealed blobs (AES-256-GCM, one data key per version) and the key-encryption keyring (0600, generated at
+# first use). Keep the keyring off the blob volume and back it up separately: without it nothing decrypts.
+VAULT_BLOB_DIR = env_path("VAULT_BLOB_DIR", VAR_DIR / "vault" / "blobs")
+VAULT_KEYRING_FILE = env_path("KEYRING_FILE", VAR_DIR / "vault" / "keyring.json")
+VAULT_MAX_UPLOAD_BYTES = env_int("VAULT_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024 * 1024)
+VAULT_CHUNK_BYTES = 1024 * 1024
+# Downloads of CONFIDENTIAL and above need a second-factor check within this many seconds.
+VAULT_MFA_MAX_AGE_SECONDS = 15 * 60
+# Blobs without a row (and unfinished writes) older than this are removed by the orphan sweeper.
+VAULT_ORPHAN_GRACE_SECONDS = 60 * 60

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
+from chancery.config.api import api
 from chancery.platform import views as platform_views
+from chancery.platform.api.guard import api_not_found
+from chancery.transparency import views as transparency_views
 
 urlpatterns = [
     path("", platform_views.dashboard, name="dashboard"),
+    # Password reset works by e-mail, which an air-gapped ministry does not have: administrators reset.
+    re_path(r"^accounts/password/reset/", platform_views.page_not_found, name="password_reset_disabled"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("chancery.identity.urls")),
+    path("security/", include("chancery.identity.officer_urls")),
     path("audit/", include("chancery.audit.urls")),
+    path("missions/", include("chancery.missions.urls")),
     path("tlog/", include("chancery.transparency.urls")),
+    path("transparency/", transparency_views.auditors, name="transparency-auditors"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found, name="api_not_found"),  # unknown API routes: 404 problem+json
 ]
 
 handler400 = "chancery.platform.views.bad_request"

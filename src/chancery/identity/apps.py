@@ -9,3 +9,9 @@ class IdentityConfig(AppConfig):
     name = "chancery.identity"
     label = "identity"
     verbose_name = "Identity"
+
+    def ready(self) -> None:
+        """Connect the thin receivers for allauth's MFA signals (see ``receivers.py`` for why)."""
+        from chancery.identity import receivers
+
+        receivers.connect()

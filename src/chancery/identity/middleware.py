@@ -13,6 +13,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chancery.identity.services import sign_out_record
+from chancery.platform.actor import Actor
+from chancery.platform.http import client_ip
+
 SESSION_STARTED = "chancery_session_started"
 SESSION_SEEN = "chancery_session_seen"
 
@@ -24,6 +28,7 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Sign out an expired session (audited) or record this request as the session's last activity."""
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
@@ -32,6 +37,8 @@ class SessionTimeoutMiddleware:
             idle = now - seen > settings.SESSION_IDLE_TIMEOUT
             expired = now - started > settings.SESSION_ABSOLUTE_TIMEOUT
             if idle or expired:
+                actor = Actor.from_user(user, client_ip=client_ip(request))
+                sign_out_record(actor=actor, reason="absolute" if expired else "idle")
                 logout(request)
                 warning(request, _("Your session has expired. Please sign in again."))
                 return redirect(settings.LOGIN_URL)
@@ -42,15 +49,25 @@ class SessionTimeoutMiddleware:
 class MfaRequiredMiddleware:
     """Send users whose role or clearance demands MFA, and who have none, to set it up first.
 
-    Only the MFA set-up pages, sign-out, the language switch and static files stay reachable until they do.
+    Only the MFA set-up pages (allauth's ``/accounts/2fa/…``, including ``mfa_activate_totp``), the
+    re-authentication step allauth may ask for before activation, sign-out, the language switch and
+    static files stay reachable until they do.
     """
 
-    allowed_prefixes = ("/accounts/2fa/", "/accounts/logout/", "/i18n/", "/static/", "/accounts/login/")
+    allowed_prefixes = (
+        "/accounts/2fa/",
+        "/accounts/reauthenticate/",
+        "/accounts/logout/",
+        "/accounts/login/",
+        "/i18n/",
+        "/static/",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Redirect to TOTP activation while MFA is required but not set up; otherwise pass through."""
         user = getattr(request, "user", None)
         if (
             user is not None

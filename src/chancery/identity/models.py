@@ -36,8 +36,8 @@ class User(AbstractUser):
     )
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]  # django-stubs types the base Meta as str
+        verbose_name_plural = _("users")  # type: ignore[assignment]
 
     @property
     def mfa_required(self) -> bool:

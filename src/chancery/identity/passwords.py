@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -31,18 +32,30 @@ class MaximumLengthValidator:
 
 @cache
 def _django_common_passwords() -> frozenset[str]:
-    path = Path(CommonPasswordValidator.DEFAULT_PASSWORD_LIST_PATH)
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return frozenset(line.strip().lower() for line in handle if line.strip())
+    # Django's own list (20,000 entries, lower-cased); DEFAULT_PASSWORD_LIST_PATH is an instance property.
+    return frozenset(CommonPasswordValidator().passwords)
+
+
+DATA_DIR = Path(__file__).with_name("data")
+
+
+def _read_list(lines: Iterable[str]) -> frozenset[str]:
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
 
 
 @cache
 def _bundled_breached_passwords() -> frozenset[str]:
-    path = Path(__file__).with_name("data") / "breached-passwords.txt.gz"
-    if not path.is_file():
-        return frozenset()
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return frozenset(line.strip().lower() for line in handle if line.strip() and not line.startswith("#"))
+    """Return the bundled breach list plus the Vietnamese and context-specific list (see data/README.md)."""
+    words: frozenset[str] = frozenset()
+    breached = DATA_DIR / "breached-passwords.txt.gz"
+    if breached.is_file():
+        with gzip.open(breached, "rt", encoding="utf-8") as handle:
+            words |= _read_list(handle)
+    vietnamese = DATA_DIR / "vietnamese-common-passwords.txt"
+    if vietnamese.is_file():
+        with vietnamese.open(encoding="utf-8") as handle:
+            words |= _read_list(handle)
+    return words
 
 
 class BreachedPasswordValidator:

@@ -13,7 +13,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(reverse("dashboard"), _("Dashboard"))]
+    items.append((reverse("missions:organisation_list"), _("Organisations")))
+    items.append((reverse("missions:report_list"), _("Post reports")))
     items.append((reverse("identity:security"), _("Security settings")))
     if user.role in {"security_officer", "administrator"}:
         items.append((reverse("audit:events"), _("Audit log")))
+        items.append((reverse("security:lockouts"), _("Locked accounts")))
+        items.append((reverse("transparency-auditors"), _("Transparency log")))
     return {"nav_items": [{"url": url, "label": label, "current": request.path == url} for url, label in items]}

@@ -1,0 +1,1 @@
+"""``chancery manage export_openapi`` and friends."""
