@@ -135,3 +135,19 @@ def test_since_checkpoint_must_be_extended(
     # Rewrite history: an early leaf changes, so the saved checkpoint's root is no longer reproduced.
     LogEntry.objects.filter(index=0).update(leaf_hash=b"\x02" * 32)
     assert main(["tlog", "verify", "--since", str(saved)]) == 1
+
+
+@pytest.mark.django_db
+def test_changed_post_report_text_is_named(desk_officer: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from chancery.missions.services import report_create
+
+    actor = Actor.from_user(desk_officer, client_ip="127.0.0.1")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_create(actor=actor, title_en="Monsoon outlook", title_vi="Triển vọng gió mùa",
+                               body="Rice exports steady.", classification=10)
+    checkpoint_publish()
+    assert log_verify().ok
+    _raw("UPDATE missions_postreport SET body = %s WHERE id = %s", ["Rice exports collapsing.", report.pk])
+    assert {(f.kind, f.record_type, f.record_id) for f in log_verify().findings} == {
+        ("changed", "missions.post_report", str(report.pk)),
+    }

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from chancery.missions.countries import country_name, is_country_code
 from chancery.missions.enums import EXTERNAL_KINDS, MISSION_KINDS, OrganisationKind
+from chancery.platform.enums import TLP, Classification
 
 
 class Organisation(models.Model):
@@ -51,6 +56,18 @@ class Organisation(models.Model):
         """The name in the active language (Vietnamese unless English is active)."""
         return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
 
+    def clean(self) -> None:
+        """Check the host country: an ISO 3166-1 alpha-2 code, required for missions abroad."""
+        if self.country_code and not is_country_code(self.country_code):
+            raise ValidationError({"country_code": _("Use an ISO 3166-1 alpha-2 code such as JP or US.")})
+        if self.kind in MISSION_KINDS and not self.country_code:
+            raise ValidationError({"country_code": _("A mission abroad needs its host country.")})
+
+    @property
+    def country_name(self) -> str:
+        """The host country's name in the active language ("" when none)."""
+        return country_name(self.country_code) if self.country_code else ""
+
     @property
     def is_mission(self) -> bool:
         """True for embassies, consulates-general and permanent missions."""
@@ -76,3 +93,76 @@ class Compartment(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (Vietnamese unless English is active)."""
+        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+
+def _english_active() -> bool:
+    return (get_language() or "vi").startswith("en")
+
+
+class PostReport(models.Model):
+    """A mission's report on its host country (a reporting note, like a cable): a classified object.
+
+    Read access is decided by ``missions.view_report`` (see :mod:`chancery.missions.permissions`):
+    clearance, compartments, the need-to-know rule for internal users, and explicit sharing (``tlp`` and
+    ``shared_with``) for external stakeholders.
+    """
+
+    mission = models.ForeignKey(
+        Organisation,
+        verbose_name=_("mission"),
+        on_delete=models.PROTECT,
+        related_name="post_reports",
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_vi = models.CharField(_("title (Vietnamese)"), max_length=200)
+    body = models.TextField(_("body"))
+    classification = models.IntegerField(
+        _("classification"),
+        choices=Classification.choices,
+        default=Classification.INTERNAL,
+    )
+    compartments = models.ManyToManyField(
+        Compartment,
+        verbose_name=_("compartments"),
+        blank=True,
+        related_name="post_reports",
+    )
+    tlp = models.CharField(_("TLP marking"), max_length=16, choices=TLP.choices, default=TLP.RED)
+    shared_with = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("shared with"),
+        blank=True,
+        related_name="reports_shared_with",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="post_reports",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("post report")
+        verbose_name_plural = _("post reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(classification__in=Classification.values),
+                name="post_report_classification_valid",
+            ),
+            models.CheckConstraint(condition=models.Q(tlp__in=TLP.values), name="post_report_tlp_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def title(self) -> str:
+        """The title in the active language (Vietnamese unless English is active)."""
+        return self.title_en if _english_active() else self.title_vi

@@ -1,0 +1,1 @@
+"""The ``chancery demo`` seed and its data files."""
