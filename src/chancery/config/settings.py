@@ -114,7 +114,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "chancery.sqlite3",
+            "NAME": str(VAR_DIR / "chancery.sqlite3"),
             # A file, not shared-cache memory, so tests see real WAL locking and busy timeouts; one per
             # process so that concurrent test runs never share it.
             "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
@@ -228,7 +228,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", default=2 * 1024 * 1024)
 # --- Languages --------------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "locale_allauth"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_TZ = True

@@ -158,7 +158,7 @@ def user_update_authorisation(
     if clearance is not None and clearance not in Classification.values:
         raise InvalidInput(_("Unknown clearance."), errors={"clearance": [_("Choose a valid clearance.")]})
     with transaction.atomic():
-        locked = User.objects.select_for_update().select_related("organisation").get(pk=user.pk)
+        locked = User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
         changes: list[tuple[str, dict[str, object]]] = []
         if role is not None and role != locked.role:
             access.require(actor, "identity.manage_users", locked)

@@ -7,7 +7,7 @@ that a rule never reads ``request`` and a task runs with exactly the rights it w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chancery.platform.enums import Classification
 
@@ -62,14 +62,16 @@ class Actor:
     @classmethod
     def from_user(
         cls,
-        user: User | AnonymousUser | Any,
+        user: User | AnonymousUser | None,
         *,
         client_ip: str | None = None,
         scopes: frozenset[str] | None = None,
         token_id: int | None = None,
     ) -> Actor:
         """Build the actor for ``user`` (anonymous users become :data:`ANONYMOUS`)."""
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        from django.contrib.auth.models import AnonymousUser
+
+        if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
             return ANONYMOUS if client_ip is None else cls.anonymous(client_ip=client_ip)
         organisation = user.organisation
         return cls(
