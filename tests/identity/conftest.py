@@ -20,6 +20,12 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english_pages(settings: Any) -> None:
+    """Render pages in English so assertions read naturally (Vietnamese is covered by tests/i18n)."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
