@@ -1,0 +1,1 @@
+"""Pure-Python analytics (no Django): ingestion, NLP and forecasting, filled in by the intelligence work."""

@@ -18,9 +18,8 @@ from django.views.decorators.http import require_GET
 from chancery.audit.forms import AuditFilterForm
 from chancery.audit.selectors import AuditFilters, audit_event_list
 from chancery.audit.services import audit_event_export
-from chancery.platform.actor import Actor
 from chancery.platform.errors import NotFound, PermissionDenied
-from chancery.platform.http import client_ip
+from chancery.platform.http import page_actor
 
 PAGE_SIZE = 50
 
@@ -52,7 +51,7 @@ class _Echo:
 @_refusals_as_http
 def events(request: HttpRequest) -> HttpResponse:
     """Render the filtered, paginated audit log."""
-    actor = Actor.from_user(request.user, client_ip=client_ip(request))
+    actor = page_actor(request)
     form = AuditFilterForm(request.GET or None)
     filters = form.filters() if form.is_valid() else AuditFilters()
     queryset = audit_event_list(actor=actor, filters=filters)
@@ -71,7 +70,7 @@ def events(request: HttpRequest) -> HttpResponse:
 @_refusals_as_http
 def export_csv(request: HttpRequest) -> HttpResponseBase:
     """Stream the filtered audit events as CSV (the export is itself audited)."""
-    actor = Actor.from_user(request.user, client_ip=client_ip(request))
+    actor = page_actor(request)
     form = AuditFilterForm(request.GET or None)
     if form.errors:
         return render(request, "audit/events.html", {"form": form, "page": None, "query": ""}, status=400)

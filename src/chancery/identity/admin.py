@@ -21,14 +21,14 @@ from chancery.identity.models import User
 from chancery.identity.services import user_update_authorisation
 from chancery.platform import access
 from chancery.platform.actor import Actor
-from chancery.platform.http import client_ip
+from chancery.platform.http import page_actor
 
 AUTHORISATION_FIELDS = ("role", "clearance", "compartments")
 PENDING = "_chancery_pending_authorisation"
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return Actor.from_user(request.user, client_ip=client_ip(request))
+    return page_actor(request)
 
 
 @admin.register(User)

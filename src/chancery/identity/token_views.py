@@ -15,11 +15,11 @@ from chancery.identity.token_forms import ApiTokenCreateForm
 from chancery.identity.tokens import api_token_create, api_token_list, api_token_revoke
 from chancery.platform.actor import Actor
 from chancery.platform.errors import InvalidInput, NotFound, PermissionDenied
-from chancery.platform.http import client_ip
+from chancery.platform.http import page_actor
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return Actor.from_user(request.user, client_ip=client_ip(request))
+    return page_actor(request)
 
 
 @login_required

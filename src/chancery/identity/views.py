@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chancery.identity import selectors, services
 from chancery.platform.actor import Actor
 from chancery.platform.errors import DomainError, PermissionDenied
-from chancery.platform.http import client_ip
+from chancery.platform.http import page_actor
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return Actor.from_user(request.user, client_ip=client_ip(request))
+    return page_actor(request)
 
 
 @login_required

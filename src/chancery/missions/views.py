@@ -18,13 +18,13 @@ from chancery.missions.forms import OrganisationFilterForm, ReportForm
 from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.platform.errors import InvalidInput, NotFound, PermissionDenied
-from chancery.platform.http import client_ip
+from chancery.platform.http import page_actor
 
 PAGE_SIZE = 50
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return Actor.from_user(request.user, client_ip=client_ip(request))
+    return page_actor(request)
 
 
 @login_required

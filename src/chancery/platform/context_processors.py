@@ -4,20 +4,33 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from chancery.platform import access
+from chancery.platform.http import page_actor
+
+# (URL name, label, the action the policy engine must allow for the entry to show; None: every user)
+NAVIGATION: tuple[tuple[str, Promise, str | None], ...] = (
+    ("dashboard", _("Dashboard"), None),
+    ("missions:organisation_list", _("Organisations"), "missions.view"),
+    ("missions:report_list", _("Post reports"), None),
+    ("identity:security", _("Security settings"), None),
+    ("audit:events", _("Audit log"), "audit.view"),
+    ("security:lockouts", _("Locked accounts"), "identity.unlock"),
+    ("transparency-auditors", _("Transparency log"), "transparency.view_entry"),
+)
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """Return the navigation entries for the signed-in user (empty for anonymous visitors)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    """Return the navigation entries the policy engine lets the signed-in user reach (none for visitors)."""
+    actor = page_actor(request)
+    if not actor.is_authenticated:
         return {"nav_items": []}
-    items = [(reverse("dashboard"), _("Dashboard"))]
-    items.append((reverse("missions:organisation_list"), _("Organisations")))
-    items.append((reverse("missions:report_list"), _("Post reports")))
-    items.append((reverse("identity:security"), _("Security settings")))
-    if user.role in {"security_officer", "administrator"}:
-        items.append((reverse("audit:events"), _("Audit log")))
-        items.append((reverse("security:lockouts"), _("Locked accounts")))
-        items.append((reverse("transparency-auditors"), _("Transparency log")))
-    return {"nav_items": [{"url": url, "label": label, "current": request.path == url} for url, label in items]}
+    items = []
+    for url_name, label, action in NAVIGATION:
+        if action is not None and not access.can(actor, action):
+            continue
+        url = reverse(url_name)
+        items.append({"url": url, "label": label, "current": request.path == url})
+    return {"nav_items": items}

@@ -6,14 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from chancery.platform.actor import Actor
-from chancery.platform.http import client_ip
+from chancery.platform.http import page_actor
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Render the signed-in user's dashboard."""
-    actor = Actor.from_user(request.user, client_ip=client_ip(request))
+    actor = page_actor(request)
     return render(request, "platform/dashboard.html", {"actor": actor})
 
 

@@ -8,9 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from chancery.platform.actor import Actor
 from chancery.platform.errors import NotFound, PermissionDenied
-from chancery.platform.http import client_ip
+from chancery.platform.http import page_actor
 from chancery.transparency import keys, selectors
 from chancery.transparency.auditing import RecordProof, checkpoint_overview, record_proof
 from chancery.transparency.forms import RecordLookupForm
@@ -58,7 +57,7 @@ def tile(request: HttpRequest, path: str) -> HttpResponse:
 @require_GET
 def auditors(request: HttpRequest) -> HttpResponse:
     """Show auditors the latest checkpoint and its witnesses, and look up a record's inclusion proof."""
-    actor = Actor.from_user(request.user, client_ip=client_ip(request))
+    actor = page_actor(request)
     try:
         overview = checkpoint_overview(actor=actor)
     except PermissionDenied:
