@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chancery.platform.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "chancery.identity.middleware.SessionTimeoutMiddleware",  # after messages: it adds a warning
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
