@@ -63,6 +63,7 @@ class DemoServer:
     base_url: str
     users: tuple[DemoUser, ...]
     var_dir: Path
+    witness_url: str
 
     def roles(self) -> list[DemoUser]:
         """Return one demo user per role, in the seed's order."""
@@ -110,12 +111,13 @@ def demo_running(var_dir: Path) -> Iterator[DemoServer]:
     Waits at most 90 s for the port to answer; stops the whole process group (server and worker) after.
     """
     port = free_port()
+    witness_port = free_port()
     log_path = var_dir / "demo.log"
     env = {**os.environ, "CHANCERY_VAR_DIR": str(var_dir)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "chancery", "demo", "--port", str(port)],
+            [sys.executable, "-m", "chancery", "demo", "--port", str(port), "--witness-port", str(witness_port)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -133,7 +135,12 @@ def demo_running(var_dir: Path) -> Iterator[DemoServer]:
         if not credentials.is_file():
             message = f"the demo seed wrote no {credentials.name}"
             raise DemoError(message)
-        yield DemoServer(base_url=f"http://127.0.0.1:{port}", users=load_demo_users(credentials), var_dir=var_dir)
+        yield DemoServer(
+            base_url=f"http://127.0.0.1:{port}",
+            users=load_demo_users(credentials),
+            var_dir=var_dir,
+            witness_url=f"http://127.0.0.1:{witness_port}",
+        )
     finally:
         _stop_group(process)
 

@@ -13,6 +13,7 @@ from chancery.platform.http import page_actor
 from chancery.transparency import keys, selectors
 from chancery.transparency.auditing import RecordProof, checkpoint_overview, record_proof
 from chancery.transparency.forms import RecordLookupForm
+from chancery.transparency.witnessing import cosigned_note
 from chancery_tlog.tiles import MalformedTilePathError, parse_tile_path
 
 TEXT = "text/plain; charset=utf-8"
@@ -21,11 +22,11 @@ TEXT = "text/plain; charset=utf-8"
 @require_GET
 @cache_control(public=True, max_age=5)
 def checkpoint(request: HttpRequest) -> HttpResponse:
-    """Serve the latest signed checkpoint note (404 before the first one is signed)."""
+    """Serve the latest signed checkpoint note with its witnesses' cosignatures (404 before the first)."""
     latest = selectors.checkpoint_latest()
     if latest is None:
         raise Http404
-    return HttpResponse(latest.note, content_type=TEXT)
+    return HttpResponse(cosigned_note(latest), content_type=TEXT)
 
 
 @require_GET
