@@ -21,6 +21,8 @@ def _isolated_environment(settings: Any, tmp_path: Path) -> None:
     """Run background tasks immediately and keep the log's keys in a per-test directory."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.TLOG_KEY_DIR = tmp_path / "tlog-keys"
+    # argon2id is slow on purpose; tests that check the real hasher read chancery.config.settings directly.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from chancery.transparency.keys import log_signer
 
     log_signer.cache_clear()

@@ -129,3 +129,20 @@ def test_administrator_unlocks_and_unlocking_an_unlocked_name_is_not_found(desk_
     lock(Client(), "desk")
     assert account_unlock(actor=actor_of(admin), username="desk") >= 1
     assert not lockout.username_is_locked("desk")
+
+
+def test_the_audit_page_shows_the_lockout_to_a_security_officer(
+    client: Client, desk_officer: User, security_officer: User
+) -> None:
+    lock(Client(), "desk")
+    enable_totp(security_officer)
+    client.force_login(security_officer)
+    page = client.get("/audit/", {"action": "identity.locked_out"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "identity.locked_out" in html
+    assert "<td>desk</td>" in html
+    export = client.get("/audit/export.csv", {"action": "identity.locked_out"})
+    rows = b"".join(export.streaming_content).decode().splitlines()  # type: ignore[attr-defined]
+    assert len(rows) == 2
+    assert "desk" in rows[1]
