@@ -143,8 +143,13 @@ def test_changed_post_report_text_is_named(desk_officer: Any, django_capture_on_
 
     actor = Actor.from_user(desk_officer, client_ip="127.0.0.1")
     with django_capture_on_commit_callbacks(execute=True):
-        report = report_create(actor=actor, title_en="Monsoon outlook", title_vi="Triển vọng gió mùa",
-                               body="Rice exports steady.", classification=10)
+        report = report_create(
+            actor=actor,
+            title_en="Monsoon outlook",
+            title_vi="Triển vọng gió mùa",
+            body="Rice exports steady.",
+            classification=10,
+        )
     checkpoint_publish()
     assert log_verify().ok
     _raw("UPDATE missions_postreport SET body = %s WHERE id = %s", ["Rice exports collapsing.", report.pk])

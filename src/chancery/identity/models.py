@@ -42,12 +42,7 @@ class User(AbstractUser):
     @property
     def mfa_required(self) -> bool:
         """True when policy forces a second factor: administrators, security officers, above INTERNAL."""
-        return (
-            self.role in MFA_ROLES
-            or self.is_superuser
-            or self.is_staff
-            or self.clearance > Classification.INTERNAL
-        )
+        return self.role in MFA_ROLES or self.is_superuser or self.is_staff or self.clearance > Classification.INTERNAL
 
 
 class ApiToken(models.Model):
