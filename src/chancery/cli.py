@@ -19,6 +19,7 @@ from pathlib import Path
 from rich.console import Console
 
 from chancery.transparency import commands as transparency_commands
+from chancery.vault import commands as vault_commands
 
 console = Console(stderr=True, highlight=False)
 
@@ -273,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.set_defaults(handler=cmd_admin_create)
 
     transparency_commands.register(sub)
+    vault_commands.register(sub)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

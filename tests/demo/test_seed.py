@@ -58,9 +58,21 @@ def test_seeding_twice_is_idempotent(seeded: tuple[Path, list[DemoCredential]]) 
     assert AuditEvent.objects.count() == events  # nothing changed, so nothing was audited
 
 
+def _vault_emptied() -> None:
+    """Remove the demo's vault rows (children first: the vault's foreign keys protect their parents)."""
+    from chancery.vault import models as vault
+
+    for model in (vault.Comment, vault.LegalHold, vault.DisposalRecord, vault.Share):
+        model.objects.all().delete()
+    vault.DocumentVersion.objects.filter(restored_from__isnull=False).delete()
+    vault.DocumentVersion.objects.all().delete()
+    vault.Document.objects.all().delete()
+
+
 def test_reseeding_an_empty_database_reuses_the_credentials_file(seeded: tuple[Path, list[DemoCredential]]) -> None:
     var_dir, first = seeded
     PostReport.objects.all().delete()
+    _vault_emptied()
     Authenticator.objects.all().delete()
     User.objects.all().delete()
     assert demo_seed(var_dir=var_dir, console=quiet()) == first

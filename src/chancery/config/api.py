@@ -15,6 +15,7 @@ DOMAIN_ROUTERS: list[tuple[str, str]] = [
     ("/audit", "chancery.audit.api.router"),
     ("/missions", "chancery.missions.api.router"),
     ("/tlog", "chancery.transparency.api.router"),
+    ("/vault", "chancery.vault.api.router"),
 ]
 """(prefix, dotted path of a Router) for every domain's API; only modules that exist are listed."""
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("audit/", include("chancery.audit.urls")),
     path("missions/", include("chancery.missions.urls")),
     path("tlog/", include("chancery.transparency.urls")),
+    path("vault/", include("chancery.vault.urls")),
     path("transparency/", transparency_views.auditors, name="transparency-auditors"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -38,6 +38,7 @@ from chancery.missions import selectors as missions_selectors
 from chancery.missions import services as missions_services
 from chancery.platform.actor import Actor
 from chancery.platform.enums import TLP, Classification
+from chancery.vault.demo import vault_demo_seed
 
 DATA_DIR = Path(__file__).with_name("data")
 PASSWORD_BYTES = 18  # 24 URL-safe characters
@@ -115,6 +116,9 @@ def demo_seed(var_dir: Path, console: Console) -> list[DemoCredential]:
         for row in data.reports:
             _report_seed(row)
             progress.advance(step)
+        step = progress.add_task("Vault documents", total=None)
+        vault_demo_seed()
+        progress.update(step, total=1, completed=1)
     console.print(f"[green]Demo data ready:[/] {len(credentials)} users; logins saved to {credentials_path.name}")
     return credentials
 

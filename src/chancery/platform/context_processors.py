@@ -15,6 +15,7 @@ NAVIGATION: tuple[tuple[str, Promise, str | None], ...] = (
     ("dashboard", _("Dashboard"), None),
     ("missions:organisation_list", _("Organisations"), "missions.view"),
     ("missions:report_list", _("Post reports"), None),
+    ("vault:document_list", _("Document vault"), "vault.view"),
     ("identity:security", _("Security settings"), None),
     ("audit:events", _("Audit log"), "audit.view"),
     ("security:lockouts", _("Locked accounts"), "identity.unlock"),

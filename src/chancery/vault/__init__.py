@@ -1,0 +1,1 @@
+"""The encrypted document vault: documents, versions, sharing, search and retention."""
