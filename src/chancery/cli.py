@@ -20,6 +20,7 @@ from rich.console import Console
 
 from chancery.transparency import commands as transparency_commands
 from chancery.vault import commands as vault_commands
+from chancery_analytics import cli as analytics_cli
 
 console = Console(stderr=True, highlight=False)
 
@@ -275,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     transparency_commands.register(sub)
     vault_commands.register(sub)
+    analytics_cli.register(sub)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,0 +1,1 @@
+"""Enrichment as pure batch functions: language, normalisation, countries, sentiment, events, politics, topic."""

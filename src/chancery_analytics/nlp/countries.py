@@ -1,0 +1,140 @@
+"""Country tagging in English and Vietnamese: every country a text refers to, and the ones it is mainly about.
+
+A gazetteer (pycountry names plus curated short forms, demonyms and capitals in both languages) is matched
+on word n-grams; an all-capitals line (a wire headline) is matched in title case. A country is one the
+text is *mainly about* when it is mentioned in the headline or lead, or when its mention count is at least
+three quarters of the most-mentioned country's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from chancery_analytics.nlp.gazetteer_en import ALIASES_EN
+from chancery_analytics.nlp.gazetteer_vi import ALIASES_VI, EXCLUDE_VI
+
+MODEL_ID = "countries-gazetteer@2026.11.1"
+LEAD_CHARS = 250
+ABOUT_SHARE = 0.75
+
+_TOKEN = re.compile(r"\w+(?:[.\-']\w+)*")
+_ACRONYMS = frozenset({"US", "UK", "USA", "USSR", "UAE", "EC", "EU", "PRC", "DPRK", "DRC", "SEC", "USDA", "CFTC"})
+# pycountry names that are also ordinary words or too ambiguous to trust on their own.
+# Weak cues, used only when no country is named at all: a US-dollar amount or US corporate form points to the
+# United States, a sterling amount or a "plc" to the United Kingdom (wire stories drop the dateline).
+# Compared case-insensitively.
+_CUES = {
+    "dlrs": "USA",
+    "dlr": "USA",
+    "inc": "USA",
+    "corp": "USA",
+    "cts": "USA",
+    "shr": "USA",
+    "qtr": "USA",
+    "stg": "GBR",
+    "plc": "GBR",
+}
+_SKIP = frozenset({"Jersey", "Guernsey", "Man", "Chad", "Georgia", "Jordan", "Niger", "Turkey", "Guinea", "Mali"})
+
+
+@dataclass(frozen=True, slots=True)
+class CountryTags:
+    """ISO 3166-1 alpha-3 codes: ``countries`` (all, first mention first) and ``about`` (a subset)."""
+
+    countries: list[str]
+    about: list[str]
+    model: str = MODEL_ID
+
+
+def _key(alias: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(alias))
+
+
+@cache
+def gazetteer() -> dict[tuple[str, ...], str]:
+    """Return the alias table: token tuple (case-sensitive) → ISO alpha-3 code."""
+    import pycountry
+
+    table: dict[tuple[str, ...], str] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            name = getattr(country, attribute, None)
+            if name and name not in _SKIP and "," not in name:
+                table.setdefault(_key(name), country.alpha_3)
+    for aliases in (ALIASES_EN, ALIASES_VI):
+        for code, joined in aliases.items():
+            for alias in joined.split("|"):
+                if alias:
+                    table[_key(alias)] = code
+    return table
+
+
+@cache
+def _widths() -> dict[str, int]:
+    """Return the longest alias length (in words) for each word that starts an alias."""
+    widths: dict[str, int] = {}
+    for alias in gazetteer():
+        if alias:
+            widths[alias[0]] = max(widths.get(alias[0], 0), len(alias))
+    return widths
+
+
+def _titled(line: str) -> str:
+    if line != line.upper():
+        return line
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 8 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+        return line
+    return _TOKEN.sub(lambda m: m.group(0) if m.group(0) in _ACRONYMS else m.group(0).title(), line)
+
+
+def _excluded(alias: tuple[str, ...], tokens: list[str], start: int, end: int) -> bool:
+    if len(alias) != 1 or alias[0] not in EXCLUDE_VI:
+        return False
+    before, after = EXCLUDE_VI[alias[0]]
+    previous = tokens[start - 1].lower() if start > 0 else ""
+    following = tokens[end].lower() if end < len(tokens) else ""
+    return previous in before or following in after
+
+
+def countries_tag(text: str) -> CountryTags:
+    """Return the countries ``text`` refers to and those it is mainly about (needs normalised text)."""
+    table = gazetteer()
+    widths = _widths()
+    counts: dict[str, int] = {}
+    lead: set[str] = set()
+    offset = 0
+    for line in text.split("\n"):
+        line_start = offset
+        offset += len(line) + 1
+        matches = list(_TOKEN.finditer(_titled(line)))
+        tokens = [m.group(0).removesuffix("'s") for m in matches]  # possessives: "Canada's" is "Canada"
+        i = 0
+        while i < len(tokens):
+            longest = widths.get(tokens[i], 0)
+            if not longest:
+                i += 1
+                continue
+            for width in range(min(longest, len(tokens) - i), 0, -1):
+                alias = tuple(tokens[i : i + width])
+                code = table.get(alias)
+                if code is not None and not _excluded(alias, tokens, i, i + width):
+                    counts[code] = counts.get(code, 0) + 1
+                    if line_start + matches[i].start() < LEAD_CHARS:
+                        lead.add(code)
+                    i += width
+                    break
+            else:
+                i += 1
+    if not counts:
+        for token in _TOKEN.findall(text[:2000]):
+            cue = _CUES.get(token.lower())
+            if cue is not None:
+                return CountryTags(countries=[cue], about=[cue])
+        return CountryTags(countries=[], about=[])
+    ordered = list(counts)
+    top = max(counts.values())
+    about = [code for code in ordered if code in lead or counts[code] >= ABOUT_SHARE * top]
+    return CountryTags(countries=ordered, about=about)

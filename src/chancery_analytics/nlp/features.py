@@ -1,0 +1,198 @@
+"""Hashed n-gram features: reproducible at inference without a vocabulary (crc32 of UTF-8, not ``hash()``)."""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from chancery_analytics.nlp.tokenise import word_tokens
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+LEXICON_FEATURES = 4
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "none", "nothing", "neither", "without", "cannot"})
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSpec:
+    """How a model turns text into features; stored in the model's JSON so inference matches training."""
+
+    n_features: int = 1 << 20
+    word_ngrams: int = 2
+    char_min: int = 0
+    char_max: int = 0
+    max_chars: int = 0  # 0: the whole text
+    lowercase_chars: bool = True
+    idf: bool = False  # weigh terms by inverse document frequency (stored with the model)
+    lexicon: str = ""  # a sentiment lexicon in models/ (``lexicon_<name>.tsv``): 4 dense features after the buckets
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FeatureSpec:
+        """Build a spec from its JSON form (unknown keys are an error)."""
+        return cls(**data)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON form of the spec."""
+        return {
+            "n_features": self.n_features,
+            "word_ngrams": self.word_ngrams,
+            "char_min": self.char_min,
+            "char_max": self.char_max,
+            "max_chars": self.max_chars,
+            "lowercase_chars": self.lowercase_chars,
+            "idf": self.idf,
+            "lexicon": self.lexicon,
+        }
+
+
+@cache
+def lexicon_load(name: str) -> dict[str, float]:
+    """Return the word → valence table ``models/lexicon_<name>.tsv`` (``#`` lines are comments)."""
+    table: dict[str, float] = {}
+    path = MODELS_DIR / f"lexicon_{name}.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("# "):
+            word, _, value = line.partition("\t")
+            table[word] = float(value)
+    return table
+
+
+def lexicon_features(words: list[str], name: str) -> list[float]:
+    """Return positive mass, negative mass, squashed net valence and a mixed-polarity flag for ``words``.
+
+    A valence is flipped and damped after a negation within three words.
+    """
+    table = lexicon_load(name)
+    positive = negative = 0.0
+    for i, word in enumerate(words):
+        valence = table.get(word)
+        if valence is None:
+            continue
+        window = words[max(0, i - 3) : i]
+        if any(w in _NEGATIONS or w.endswith("n't") for w in window):
+            valence *= -0.74
+        if valence > 0:
+            positive += valence
+        else:
+            negative -= valence
+    net = positive - negative
+    return [
+        math.tanh(positive / 4),
+        math.tanh(negative / 4),
+        net / math.sqrt(net * net + 15),
+        1.0 if positive and negative else 0.0,
+    ]
+
+
+IdfLookup = Callable[[npt.NDArray[np.int64]], npt.NDArray[np.float32]]
+
+
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_SALT = np.uint64(0xD6E8FEB86659FD93)
+
+
+def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """A 64-bit finaliser (xor-shift-multiply); uint64 arithmetic wraps, so it is the same on every machine."""
+    values = values ^ (values >> np.uint64(31))
+    values = values * _SALT
+    return values ^ (values >> np.uint64(29))
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Raw hashed counts of one text: word and character n-gram buckets (unique, with counts), lexicon."""
+
+    word_keys: npt.NDArray[np.int64]
+    word_counts: npt.NDArray[np.int64]
+    char_keys: npt.NDArray[np.int64]
+    char_counts: npt.NDArray[np.int64]
+    lexicon: list[float]
+
+
+def _unique(keys: list[npt.NDArray[np.uint64]], mask: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    if not keys:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    buckets = (np.concatenate(keys) & np.uint64(mask)).astype(np.int64)
+    unique, counts = np.unique(buckets, return_counts=True)
+    return unique, counts.astype(np.int64)
+
+
+def count_features(text: str, spec: FeatureSpec) -> Counts:
+    """Return the raw hashed counts of ``text`` under ``spec`` (before weighting and normalisation).
+
+    Words hash with crc32 of their UTF-8; a word n-gram combines its words' hashes, and a character n-gram
+    its code points, by a polynomial over uint64 followed by a 64-bit finaliser (vectorised in numpy).
+    """
+    if spec.max_chars:
+        text = text[: spec.max_chars]
+    mask = spec.n_features - 1
+    words = word_tokens(text)
+    word_parts: list[npt.NDArray[np.uint64]] = []
+    if words:
+        hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+        combined = hashes.copy()
+        word_parts.append(_mix(hashes))
+        for n in range(2, spec.word_ngrams + 1):
+            if len(words) < n:
+                break
+            combined = combined[:-1] * _MULTIPLIER + hashes[n - 1 :]
+            word_parts.append(_mix(combined + np.uint64(n)))
+    char_parts: list[npt.NDArray[np.uint64]] = []
+    if spec.char_max and words:
+        chars = " " + " ".join(text.lower().split() if spec.lowercase_chars else text.split()) + " "
+        codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        rolling = np.zeros(len(codes), dtype=np.uint64)
+        for n in range(1, spec.char_max + 1):
+            if len(codes) < n:
+                break
+            rolling = rolling[: len(codes) - n + 1] * _MULTIPLIER + codes[n - 1 :]
+            if n >= spec.char_min:
+                char_parts.append(_mix(rolling + np.uint64((n * int(_SALT)) % (1 << 64))))
+    word_keys, word_counts = _unique(word_parts, mask)
+    char_keys, char_counts = _unique(char_parts, mask)
+    lexicon = lexicon_features(words, spec.lexicon) if spec.lexicon else []
+    return Counts(word_keys, word_counts, char_keys, char_counts, lexicon)
+
+
+def _block(
+    keys: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], idf: IdfLookup | None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    values = (1.0 + np.log(counts.astype(np.float32))).astype(np.float32)
+    if idf is not None and len(keys):
+        values = values * idf(keys)
+    norm = float(np.sqrt(np.dot(values, values)))
+    return keys, (values / norm if norm else values).astype(np.float32)
+
+
+def weigh(
+    counts: Counts, spec: FeatureSpec, idf: IdfLookup | None = None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """Return ``(buckets, weights)`` for counted text.
+
+    Sublinear tf (times idf when given), each block L2-normalised, plus the lexicon features at buckets
+    ``spec.n_features …``; a bucket shared by a word and a character n-gram appears twice (weights add).
+    """
+    word_keys, word_values = _block(counts.word_keys, counts.word_counts, idf)
+    char_keys, char_values = _block(counts.char_keys, counts.char_counts, idf)
+    lexicon_keys = np.arange(spec.n_features, spec.n_features + len(counts.lexicon), dtype=np.int64)
+    keys = np.concatenate([word_keys, char_keys, lexicon_keys])
+    values = np.concatenate([word_values, char_values, np.asarray(counts.lexicon, dtype=np.float32)])
+    return keys, values
+
+
+def featurise(text: str, spec: FeatureSpec, idf: IdfLookup | None = None) -> dict[int, float]:
+    """Return ``{bucket: weight}`` for ``text`` (see :func:`weigh`); ``spec.n_features`` is a power of two."""
+    result: dict[int, float] = {}
+    keys, values = weigh(count_features(text, spec), spec, idf)
+    for key, value in zip(keys.tolist(), values.tolist(), strict=True):
+        if value:
+            result[key] = result.get(key, 0.0) + value
+    return result

@@ -1,0 +1,175 @@
+"""Linear classifiers over hashed features, stored as ``.npz`` (no pickle) plus a JSON description."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from chancery_analytics.nlp.features import MODELS_DIR, FeatureSpec, count_features, weigh
+
+__all__ = ["MODELS_DIR", "LinearModel", "Prediction", "model_from_sklearn", "model_load"]
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """One classification: the label, its probability-like score, and every class's score."""
+
+    label: str
+    score: float
+    scores: dict[str, float]
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A multi-class linear model: ``softmax(x · W + b)`` over the hashed features of ``spec``.
+
+    ``rows`` holds the sorted hash buckets that carry a weight; ``weights[i]`` is the class-weight row of
+    ``rows[i]``. Buckets not in ``rows`` weigh nothing.
+    """
+
+    name: str
+    version: str
+    labels: tuple[str, ...]
+    spec: FeatureSpec
+    rows: npt.NDArray[np.int64]
+    weights: FloatArray
+    bias: FloatArray
+    meta: dict[str, Any]
+    idf: FloatArray | None = None  # aligned with ``rows``; buckets not in ``rows`` get ``idf_default``
+    idf_default: float = 1.0
+
+    @property
+    def model_id(self) -> str:
+        """Return ``name@version``, recorded with every result the model produces."""
+        return f"{self.name}@{self.version}"
+
+    def idf_of(self, keys: npt.NDArray[np.int64]) -> FloatArray:
+        """Return the inverse document frequency of each bucket in ``keys``."""
+        positions, hit = self._locate(keys)
+        result = np.full(len(keys), self.idf_default, dtype=np.float32)
+        if self.idf is not None:
+            result[hit] = self.idf[positions[hit]]
+        return result
+
+    def _locate(self, keys: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+        if not len(self.rows):
+            return np.zeros(len(keys), dtype=np.intp), np.zeros(len(keys), dtype=bool)
+        positions = np.searchsorted(self.rows, keys)
+        positions[positions >= len(self.rows)] = 0
+        return positions, self.rows[positions] == keys
+
+    def logits(self, keys: npt.NDArray[np.int64], values: FloatArray) -> FloatArray:
+        """Return the class logits for one document's weighted buckets."""
+        positions, hit = self._locate(keys)
+        result: FloatArray = values[hit] @ self.weights[positions[hit]] + self.bias
+        return result
+
+    def predict(self, text: str) -> Prediction:
+        """Featurise ``text`` with the model's own spec (and idf) and classify it."""
+        keys, values = weigh(count_features(text, self.spec), self.spec, self.idf_of if self.spec.idf else None)
+        logits = self.logits(keys, values).astype(np.float64)
+        exp = np.exp(logits - logits.max())
+        probabilities = exp / exp.sum()
+        best = int(probabilities.argmax())
+        return Prediction(
+            label=self.labels[best],
+            score=round(float(probabilities[best]), 4),
+            scores={label: float(p) for label, p in zip(self.labels, probabilities, strict=True)},
+        )
+
+    def save(self, directory: Path) -> tuple[Path, Path]:
+        """Write ``<name>.npz`` and ``<name>.json`` into ``directory``; return both paths."""
+        directory.mkdir(parents=True, exist_ok=True)
+        arrays = directory / f"{self.name}.npz"
+        columns: dict[str, npt.NDArray[Any]] = {
+            "rows": self.rows.astype(np.int32),
+            "weights": self.weights.astype(np.float16),
+            "bias": self.bias,
+        }
+        if self.idf is not None:
+            columns["idf"] = self.idf.astype(np.float16)
+        np.savez_compressed(arrays, allow_pickle=False, **columns)
+        description = directory / f"{self.name}.json"
+        payload = {
+            "name": self.name,
+            "version": self.version,
+            "labels": list(self.labels),
+            "features": self.spec.to_json(),
+            "idf_default": self.idf_default,
+            **self.meta,
+        }
+        description.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return arrays, description
+
+
+def model_load(name: str, *, directory: Path | None = None) -> LinearModel:
+    """Load the model ``name`` from ``directory`` (default: the committed artefacts) with pickles refused."""
+    directory = directory or MODELS_DIR
+    description = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
+    with np.load(directory / f"{name}.npz", allow_pickle=False) as arrays:
+        rows = arrays["rows"].astype(np.int64)
+        weights = arrays["weights"].astype(np.float32)
+        bias = arrays["bias"].astype(np.float32)
+        idf = arrays["idf"].astype(np.float32) if "idf" in arrays.files else None
+    reserved = {"name", "version", "labels", "features", "idf_default"}
+    meta = {k: v for k, v in description.items() if k not in reserved}
+    return LinearModel(
+        name=description["name"],
+        version=description["version"],
+        labels=tuple(description["labels"]),
+        spec=FeatureSpec.from_json(description["features"]),
+        rows=rows,
+        weights=weights,
+        bias=bias,
+        meta=meta,
+        idf=idf,
+        idf_default=float(description.get("idf_default", 1.0)),
+    )
+
+
+def model_from_sklearn(
+    *,
+    name: str,
+    version: str,
+    spec: FeatureSpec,
+    classes: list[str],
+    coef: npt.NDArray[Any],
+    intercept: npt.NDArray[Any],
+    meta: dict[str, Any],
+    prune_below: float = 0.0,
+    idf: Callable[[npt.NDArray[np.int64]], FloatArray] | None = None,
+    idf_default: float = 1.0,
+) -> LinearModel:
+    """Build a :class:`LinearModel` from a fitted sklearn linear classifier's ``coef_``/``intercept_``.
+
+    A binary classifier (one row of ``coef``) becomes two classes with logits ``0`` and ``x · w + b``.
+    Buckets whose largest absolute weight is at most ``prune_below`` are dropped.
+    """
+    coef = np.asarray(coef, dtype=np.float32)
+    intercept = np.asarray(intercept, dtype=np.float32)
+    if coef.shape[0] == 1:
+        coef = np.vstack([np.zeros_like(coef), coef])
+        intercept = np.array([0.0, float(intercept[0])], dtype=np.float32)
+    weights = coef.T  # buckets by classes
+    keep = np.flatnonzero(np.abs(weights).max(axis=1) > prune_below)
+    rows = keep.astype(np.int64)
+    return LinearModel(
+        name=name,
+        version=version,
+        labels=tuple(classes),
+        spec=spec,
+        rows=rows,
+        weights=np.ascontiguousarray(weights[keep]),
+        bias=intercept,
+        meta=meta,
+        idf=None if idf is None else idf(rows).astype(np.float32),
+        idf_default=idf_default,
+    )
