@@ -36,6 +36,7 @@ PUBLIC: dict[str, str] = {
     "admin:login": "Django admin's own sign-in page",
     "admin:logout": "Django admin's sign-out",
     "api:openapi-json": "the API description; the same document is published in docs/openapi.json",
+    "agreements:user_feed": "a calendar client's obligations feed: the secret token in the URL is the credential",
 }
 PUBLIC_PATH_PREFIXES: dict[str, str] = {
     "/tlog/": "the transparency log's checkpoints, keys and tiles are public by design (witnesses, auditors)",

@@ -15,7 +15,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.test import RequestFactory
 from rich.console import Console
 
+from chancery.agreements.models import Obligation
 from chancery.audit.models import AuditEvent
+from chancery.cables.models import Cable
 from chancery.demo.seed import DemoCredential, demo_seed, print_credentials
 from chancery.identity.enums import Role
 from chancery.identity.models import User
@@ -73,6 +75,8 @@ def test_reseeding_an_empty_database_reuses_the_credentials_file(seeded: tuple[P
     var_dir, first = seeded
     PostReport.objects.all().delete()
     _vault_emptied()
+    Obligation.objects.all().delete()  # the agreements demo's illustrative obligations name their owners
+    Cable.objects.all().delete()  # the cables demo's illustrative traffic names its drafters and approvers
     Authenticator.objects.all().delete()
     User.objects.all().delete()
     assert demo_seed(var_dir=var_dir, console=quiet()) == first

@@ -114,8 +114,8 @@ def check(client: Client, start: list[str]) -> list[str]:
     def fetch(path: str) -> tuple[int, str, str]:
         response = client.get(path, follow=True)
         final = response.request["PATH_INFO"]
-        if not response["Content-Type"].startswith("text/html"):
-            return 415, final, ""
+        if response.status_code == 405 or not response["Content-Type"].startswith("text/html"):
+            return response.status_code if response.status_code == 405 else 415, final, ""  # POST-only or not a page
         html = response.content.decode()
         assert 'lang="vi"' in html[:300], f"{final} is not in Vietnamese"
         if found := untranslated_texts(html):

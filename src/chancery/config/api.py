@@ -12,10 +12,12 @@ from chancery.platform.api.setup import ChanceryAPI
 
 DOMAIN_ROUTERS: list[tuple[str, str]] = [
     ("/", "chancery.identity.api.router"),
+    ("/agreements", "chancery.agreements.api.router"),
     ("/audit", "chancery.audit.api.router"),
     ("/missions", "chancery.missions.api.router"),
     ("/tlog", "chancery.transparency.api.router"),
     ("/vault", "chancery.vault.api.router"),
+    ("/cables", "chancery.cables.api.router"),
 ]
 """(prefix, dotted path of a Router) for every domain's API; only modules that exist are listed."""
 

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "chancery.audit",
     "chancery.transparency",
     "chancery.vault",
+    "chancery.agreements",
+    "chancery.platform.events",
+    "chancery.cables",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +263,26 @@ TLOG_PUBLISH_SECONDS = env_int("TLOG_PUBLISH_SECONDS", default=2)
 # A C2SP tlog-policy file listing the partner witnesses (with their URLs) and the k-of-n quorum.
 TLOG_WITNESS_POLICY = env_str("TLOG_WITNESS_POLICY")
 
+# --- E-mail -----------------------------------------------------------------------------------------
+# An air-gapped install has no mail relay: mail is written as files under var/mail/ for an administrator
+# to collect. CHANCERY_SMTP_HOST sends it through the ministry's relay instead (STARTTLS).
+SMTP_HOST = env_str("SMTP_HOST")
+if SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": SMTP_HOST, "port": env_int("SMTP_PORT", default=587), "use_tls": True},
+        },
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        },
+    }
+DEFAULT_FROM_EMAIL = env_str("MAIL_FROM", "chancery@localhost")
+
 # --- Caches -----------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -288,3 +311,19 @@ VAULT_CHUNK_BYTES = 1024 * 1024
 VAULT_MFA_MAX_AGE_SECONDS = 15 * 60
 # Blobs without a row (and unfinished writes) older than this are removed by the orphan sweeper.
 VAULT_ORPHAN_GRACE_SECONDS = 60 * 60
+
+# --- Cables -----------------------------------------------------------------------------------------
+# Precedences, highest first; those in CABLE_ACK_PRECEDENCES need the action addressee's acknowledgement
+# within CABLE_ACK_MINUTES, or the addressee post's alert roster is alerted.
+CABLE_PRECEDENCES = env_list("CABLE_PRECEDENCES", ["FLASH", "NIACT IMMEDIATE", "IMMEDIATE", "ROUTINE"])
+CABLE_ACK_PRECEDENCES = ["FLASH", "NIACT IMMEDIATE"]
+CABLE_ACK_MINUTES = env_int("CABLE_ACK_MINUTES", default=30)
+# Roles that approve and release cables of their own unit and of the units directly under it (head of post or
+# director stand-in; never for a cable they drafted).
+CABLE_APPROVER_ROLES = env_list("CABLE_APPROVER_ROLES", ["administrator"])
+CABLE_MAX_BODY_CHARS = 100_000
+# The live event stream: seconds between database polls and between heartbeats.
+EVENTS_POLL_SECONDS = 1.0
+EVENTS_HEARTBEAT_SECONDS = 15.0
+# A stream ends after this many seconds and the browser reconnects with Last-Event-ID (nothing is lost).
+EVENTS_STREAM_MAX_SECONDS = 60.0

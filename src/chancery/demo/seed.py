@@ -26,7 +26,9 @@ from django.db import transaction
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from chancery.agreements.demo import agreements_demo_seed
 from chancery.audit.services import audit_record
+from chancery.cables.demo import cables_demo_seed
 from chancery.demo.credentials import (
     CREDENTIALS_FILE,
     DemoCredential,
@@ -118,6 +120,8 @@ def demo_seed(var_dir: Path, console: Console) -> list[DemoCredential]:
             progress.advance(step)
         step = progress.add_task("Vault documents", total=None)
         vault_demo_seed()
+        agreements_demo_seed()
+        cables_demo_seed()
         progress.update(step, total=1, completed=1)
     console.print(f"[green]Demo data ready:[/] {len(credentials)} users; logins saved to {credentials_path.name}")
     return credentials

@@ -16,6 +16,8 @@ NAVIGATION: tuple[tuple[str, Promise, str | None], ...] = (
     ("missions:organisation_list", _("Organisations"), "missions.view"),
     ("missions:report_list", _("Post reports"), None),
     ("vault:document_list", _("Document vault"), "vault.view"),
+    ("agreements:agreement_list", _("Agreements"), "agreements.view"),
+    ("cables:inbox", _("Cables"), "cables.view"),
     ("identity:security", _("Security settings"), None),
     ("audit:events", _("Audit log"), "audit.view"),
     ("security:lockouts", _("Locked accounts"), "identity.unlock"),

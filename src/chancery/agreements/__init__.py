@@ -1,0 +1,1 @@
+"""The agreements workspace: agreements, parties, per-party dated events with sources, derived status."""

@@ -1,0 +1,1 @@
+"""``chancery manage`` commands: ``agreements_remind``."""

@@ -1,0 +1,109 @@
+"""Pages for obligations: the deadlines dashboard (overdue and upcoming), reminders, iCalendar feeds."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from chancery.agreements import obligations, selectors
+from chancery.agreements.calendar import obligations_calendar
+from chancery.agreements.forms import ObligationForm
+from chancery.agreements.views import add_form_errors, render_detail
+from chancery.platform import access
+from chancery.platform.errors import DomainError, NotFound, PermissionDenied
+from chancery.platform.http import page_actor
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+@login_required
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """Render overdue and upcoming obligations the user may see, and the user's reminders."""
+    actor = page_actor(request)
+    if not access.can(actor, "agreements.view_obligation"):
+        raise Http404
+    today = timezone.localdate()
+    open_obligations = list(selectors.obligation_list(actor=actor))
+    context = {
+        "today": today,
+        "overdue": [o for o in open_obligations if o.due_date < today],
+        "upcoming": [o for o in open_obligations if o.due_date >= today],
+        "reminders": selectors.reminder_list(actor=actor)[:20],
+    }
+    return render(request, "agreements/deadlines.html", context)
+
+
+@login_required
+@require_POST
+def calendar_token(request: HttpRequest) -> HttpResponse:
+    """Issue a new personal feed URL (replacing the old one) and show it once."""
+    try:
+        token = obligations.calendar_token_issue(actor=page_actor(request))
+    except (NotFound, PermissionDenied):
+        raise Http404 from None
+    return render(request, "agreements/calendar_token.html", {"token": token})
+
+
+def user_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Serve the obligations the token's user owns as iCalendar (the token is the credential)."""
+    try:
+        actor = obligations.calendar_token_actor(token=token)
+    except NotFound:
+        raise Http404 from None
+    items = selectors.obligation_list(actor=actor, owner_id=actor.user_id)
+    return HttpResponse(obligations_calendar(name="Chancery", obligations=items), content_type=CALENDAR_TYPE)
+
+
+@login_required
+def agreement_feed(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """Serve one agreement's open obligations as iCalendar (for a signed-in calendar client)."""
+    try:
+        items = list(selectors.obligation_list(actor=page_actor(request), agreement_id=agreement_id))
+    except NotFound:
+        raise Http404 from None
+    name = items[0].agreement.short_name if items else "Chancery"
+    return HttpResponse(obligations_calendar(name=name, obligations=items), content_type=CALENDAR_TYPE)
+
+
+@login_required
+@require_POST
+def obligation_create(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """Record an obligation from the agreement page; errors name the field, nothing is saved."""
+    form = ObligationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            obligations.obligation_create(
+                actor=page_actor(request),
+                agreement_id=agreement_id,
+                title=data["title"],
+                department_code=data["department"],
+                owner_username=data["owner"],
+                due_date=data["due_date"],
+                recurrence=data["recurrence"],
+                remind_days_before=data["remind_days_before"],
+            )
+        except NotFound:
+            raise Http404 from None
+        except DomainError as error:
+            add_form_errors(form, error)
+        else:
+            return redirect("agreements:agreement_detail", agreement_id=agreement_id)
+    return render_detail(request, agreement_id, obligation_form=form)
+
+
+@login_required
+@require_POST
+def obligation_complete(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    """Mark an obligation met (a recurring one moves to its next due date) and go back to the deadlines."""
+    try:
+        obligations.obligation_complete(actor=page_actor(request), obligation_id=obligation_id)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, error.detail)
+    return redirect("agreements:deadlines")

@@ -1,0 +1,1 @@
+"""Diplomatic cables: drafting, clearance, release, delivery and acknowledgement."""
