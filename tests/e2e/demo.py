@@ -256,6 +256,8 @@ class Weight:
 def page_weight(browser: Browser, url: str, *, state: Path | None = None) -> Weight:
     """Load ``url`` in a fresh (uncached) context; sum the bodies of the document and every subresource."""
     context = new_context(browser, state=state)
+    # The live event stream is a long-lived connection, not part of what a page weighs: keep it closed.
+    context.route("**/events/stream**", lambda route: route.abort())
     page = context.new_page()
     responses: list[Response] = []
     page.on("response", lambda response: responses.append(response))  # noqa: PLW0108 - Playwright needs a Python function
@@ -263,6 +265,8 @@ def page_weight(browser: Browser, url: str, *, state: Path | None = None) -> Wei
     page.wait_for_load_state("load")
     total = 0
     for response in responses:
+        if response.headers.get("content-type", "").startswith("text/event-stream"):
+            continue
         try:
             total += len(response.body())
         except PlaywrightError:  # a redirect has no body

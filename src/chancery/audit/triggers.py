@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 TABLE = "audit_auditevent"
 MESSAGE = "audit events are append-only"
 
@@ -55,12 +57,12 @@ def _run(connection: Any, statements: list[str]) -> None:
 def append_only_install(connection: Any) -> None:
     """Create the append-only triggers on ``connection``'s database (idempotent).
 
-    Raises :class:`NotImplementedError` on a database vendor Chancery does not support, so that a
-    deployment never runs with a silently mutable audit trail.
+    Raises :class:`~django.core.exceptions.ImproperlyConfigured` on a database vendor Chancery does not
+    support, so that a deployment never runs with a silently mutable audit trail.
     """
     if connection.vendor not in _STATEMENTS:
         msg = f"no append-only audit triggers for database vendor {connection.vendor!r}"
-        raise NotImplementedError(msg)
+        raise ImproperlyConfigured(msg)
     _run(connection, _STATEMENTS[connection.vendor][0])
 
 
