@@ -40,12 +40,31 @@ def production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
         SECURE_SSL_REDIRECT=True,
         ALLOWED_HOSTS=["chancery.mofa.example"],
         VAR_DIR=var_dir,
+        MAILERS={
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "smtp.mofa.example"},
+            },
+        },
     ):
         yield var_dir
 
 
 def _item(name: str) -> deployment.CheckItem:
     return next(item for item in deployment_checklist() if item.name == name)
+
+
+def test_check_fails_while_mail_only_goes_to_files(production: Path) -> None:
+    file_mail = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(production / "mail")},
+        }
+    }
+    with override_settings(MAILERS=file_mail):
+        item = _item("Django deployment checks")
+        assert not item.passed
+        assert "mail.E001" in item.detail
 
 
 def test_check_passes_with_production_settings(production: Path, capsys: pytest.CaptureFixture[str]) -> None:
