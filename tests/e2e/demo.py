@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -167,7 +168,10 @@ def launch_chromium(playwright: Playwright) -> Browser:
 def new_context(browser: Browser, *, state: Path | None = None, **options: Any) -> BrowserContext:
     """Open a fresh (uncached) context, Vietnamese by default, optionally with a saved session."""
     options.setdefault("locale", "vi-VN")
-    return browser.new_context(storage_state=state, **options)
+    options.setdefault("accept_downloads", False)
+    context = browser.new_context(storage_state=state, **options)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    return context
 
 
 class TotpClock:
@@ -219,6 +223,11 @@ def sign_in(page: Page, server: DemoServer, user: DemoUser, clock: TotpClock) ->
         raise DemoError(message)
 
 
+# Links that serve files (exports, downloads, calendar feeds) rather than pages: never navigated to.
+NOT_PAGES = re.compile(r"(/download/|/export|\.csv|\.ics|/feed|/calendar/.+|/events/stream)")
+PAGE_TIMEOUT_MS = 20_000
+
+
 def crawl(context: BrowserContext, base_url: str, start: list[str], *, limit: int = 40) -> list[tuple[str, int]]:
     """Visit ``start`` then same-origin links breadth-first (GET only; never sign-out); return (path, status)."""
     page = context.new_page()
@@ -238,7 +247,7 @@ def crawl(context: BrowserContext, base_url: str, start: list[str], *, limit: in
             continue
         visited.append((final, response.status))
         for link in same_origin_links(page.content(), page_url=page.url, origin=base_url):
-            if link not in seen:
+            if link not in seen and not NOT_PAGES.search(link):
                 seen.add(link)
                 queue.append(link)
     page.close()
