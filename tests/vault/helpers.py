@@ -9,7 +9,7 @@ from chancery.platform.enums import TLP, Classification
 from chancery.vault import services
 from chancery.vault.models import Document
 
-SECRET_SENTENCE = "The negotiating position on the maritime boundary agreement is strictly confidential xq7"
+SECRET_SENTENCE = "The negotiating position on the maritime boundary agreement is strictly confidential xq7zulwarbex"
 
 
 def upload(
