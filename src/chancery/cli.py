@@ -180,11 +180,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """Run the background task worker (django-tasks-db) until interrupted."""
+    """Run the background task worker (django-tasks-db) until interrupted, with the periodic-job scheduler."""
     setup_django()
+    import threading
+
     from django.core.management import call_command
 
-    call_command("db_worker", interval=args.interval)
+    from chancery.platform.schedule.runner import scheduler_start
+
+    stop = threading.Event()
+    if not args.no_schedule:
+        scheduler_start(interval=args.schedule_interval, stop=stop)
+    try:
+        call_command("db_worker", interval=args.interval)
+    finally:
+        stop.set()
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """List the periodic jobs with their last and next runs, or (``tick``) enqueue the due ones once."""
+    setup_django()
+    from chancery.platform.actor import Actor
+    from chancery.platform.schedule.selectors import schedule_list
+    from chancery.platform.schedule.services import schedule_tick
+
+    actor = Actor.system(purpose="schedule-command")
+    if args.action == "tick":
+        for name in schedule_tick(actor=actor):
+            console.print(f"enqueued {name}")
+        return 0
+    for row in schedule_list(actor=actor):
+        last = row.last_enqueued_at.isoformat(timespec="seconds") if row.last_enqueued_at else "never"
+        due = row.next_due_at.isoformat(timespec="seconds") if row.next_due_at else "now"
+        console.print(f"{row.name}  every {row.every}  last {last}  next {due}  ({row.task})", soft_wrap=True)
     return 0
 
 
@@ -261,7 +290,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run the background task worker")
     worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls of the queue")
+    worker.add_argument("--no-schedule", action="store_true", help="do not enqueue the periodic jobs")
+    worker.add_argument(
+        "--schedule-interval", type=float, default=30.0, help="seconds between checks for due periodic jobs"
+    )
     worker.set_defaults(handler=cmd_worker)
+
+    schedule = sub.add_parser("schedule", help="list the periodic jobs, or enqueue the due ones once (tick)")
+    schedule.add_argument("action", nargs="?", choices=["list", "tick"], default="list")
+    schedule.set_defaults(handler=cmd_schedule)
 
     check = sub.add_parser("check", help="deployment checklist with pass/fail per item")
     check.set_defaults(handler=cmd_check)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "chancery.vault",
     "chancery.agreements",
     "chancery.platform.events",
+    "chancery.platform.schedule",
     "chancery.cables",
 ]
 
