@@ -13,6 +13,7 @@ from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.vault import sealing
 from chancery.vault.blobs import blob_store
+from chancery.vault.key_holders import holder_rewrap_batch, kek_ids_in_use, key_holders
 from chancery.vault.keyring import keyring_add_active, keyring_retire
 from chancery.vault.models import DocumentVersion
 
@@ -31,33 +32,20 @@ class RotationReport:
 def keys_rotate(*, actor: Actor, retire: bool = True) -> RotationReport:
     """Create a new key-encryption key, rewrap every live data key under it, then retire unused old keys.
 
-    Needs ``vault.keys``. Content is never re-encrypted: only the 60-byte wrapped keys change, in batches
-    of ``REWRAP_BATCH`` rows per transaction (a crash leaves every row readable under its recorded KEK, and
-    a second run finishes the job). Emits ``vault.keys_rotated``.
+    Needs ``vault.keys``. Every registered key holder (document versions, cables, chat channels... see
+    :mod:`chancery.vault.key_holders`) is rewrapped. Content is never re-encrypted: only the 60-byte
+    wrapped keys change, in batches of ``REWRAP_BATCH`` rows per transaction (a crash leaves every row
+    readable under its recorded KEK, and a second run finishes the job). Emits ``vault.keys_rotated``.
     """
     access.require(actor, "vault.keys")
     new = keyring_add_active(Path(settings.VAULT_KEYRING_FILE))
     rewrapped = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                DocumentVersion.objects.select_for_update()
-                .filter(wrapped_key__isnull=False)
-                .exclude(kek_id=new.id)
-                .order_by("pk")[:REWRAP_BATCH]
-            )
-            for version in batch:
-                ref = sealing.SealedRef(
-                    key_id=version.key_id,
-                    kek_id=version.kek_id,
-                    wrapped_key=bytes(version.wrapped_key or b""),
-                    blob_key=version.blob_key,
-                )
-                version.kek_id, version.wrapped_key = sealing.rewrap(ref)
-            DocumentVersion.objects.bulk_update(batch, ["kek_id", "wrapped_key"])
-        rewrapped += len(batch)
-        if len(batch) < REWRAP_BATCH:
-            break
+    for holder in key_holders():
+        while True:
+            done = holder_rewrap_batch(holder, kek_id=new.id, batch=REWRAP_BATCH)
+            rewrapped += done
+            if done < REWRAP_BATCH:
+                break
     retired = keys_retire_unused(actor=actor) if retire else []
     with transaction.atomic():
         audit_record(
@@ -77,7 +65,7 @@ def keys_retire_unused(*, actor: Actor) -> list[str]:
     """
     access.require(actor, "vault.keys")
     ring = sealing.keyring()
-    in_use = set(DocumentVersion.objects.filter(wrapped_key__isnull=False).values_list("kek_id", flat=True).distinct())
+    in_use = kek_ids_in_use()
     retired: list[str] = []
     for kek in ring.keys:
         if kek.active or kek.key is None or kek.id in in_use:
