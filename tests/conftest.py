@@ -18,9 +18,10 @@ from tests.factories import MissionFactory, OrganisationFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(settings: Any, tmp_path: Path) -> None:
-    """Run background tasks immediately and keep the log's keys in a per-test directory."""
+    """Run background tasks immediately and keep the log's keys and the vault's keyring per test."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.TLOG_KEY_DIR = tmp_path / "tlog-keys"
+    settings.VAULT_KEYRING_FILE = tmp_path / "vault-keyring" / "keyring.json"
     # argon2id is slow on purpose; tests that check the real hasher read chancery.config.settings directly.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from chancery.transparency.keys import log_signer

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from chancery.missions.countries import country_name, is_country_code
 from chancery.missions.enums import EXTERNAL_KINDS, MISSION_KINDS, OrganisationKind
 from chancery.platform.enums import TLP, Classification
+from chancery.vault import text_sealing
+
+REPORT_KEY_DOMAIN = "report"
 
 
 class Organisation(models.Model):
@@ -120,7 +123,11 @@ class PostReport(models.Model):
     )
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=200)
-    body = models.TextField(_("body"))
+    # The body is sealed under the report's own data key, wrapped by the vault's keyring (see ``body``).
+    body_sealed = models.BinaryField(_("body (sealed)"))
+    key_id = models.CharField(_("key id"), max_length=32)
+    kek_id = models.CharField(_("key-encryption key id"), max_length=64)
+    wrapped_key = models.BinaryField(_("wrapped data key"), null=True)
     classification = models.IntegerField(
         _("classification"),
         choices=Classification.choices,
@@ -166,3 +173,23 @@ class PostReport(models.Model):
     def title(self) -> str:
         """The title in the active language (Vietnamese unless English is active)."""
         return self.title_en if _english_active() else self.title_vi
+
+    @property
+    def body(self) -> str:
+        """The report's text, opened from ``body_sealed`` (raises the vault's integrity error if altered)."""
+        key = text_sealing.key_open(
+            domain=REPORT_KEY_DOMAIN, key_id=self.key_id, kek_id=self.kek_id, wrapped=bytes(self.wrapped_key or b"")
+        )
+        return text_sealing.text_open(key, bytes(self.body_sealed), role="body")
+
+    @body.setter
+    def body(self, text: str) -> None:
+        """Seal ``text`` under the report's data key (a new key for a new report)."""
+        if self.key_id and self.wrapped_key:
+            key = text_sealing.key_open(
+                domain=REPORT_KEY_DOMAIN, key_id=self.key_id, kek_id=self.kek_id, wrapped=bytes(self.wrapped_key)
+            )
+        else:
+            key = text_sealing.key_new(domain=REPORT_KEY_DOMAIN)
+            self.key_id, self.kek_id, self.wrapped_key = key.key_id, key.kek_id, key.wrapped
+        self.body_sealed = text_sealing.text_seal(key, text, role="body")

@@ -1,0 +1,13 @@
+"""Post reports' wrapped data keys, for key rotation and retirement (see :mod:`chancery.vault.key_holders`)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from chancery.missions.models import REPORT_KEY_DOMAIN, PostReport
+from chancery.vault.key_holders import KeyHolder, register_key_holder
+from chancery.vault.text_sealing import wrap_context
+
+register_key_holder(
+    KeyHolder(name="missions.post_report", model=PostReport, wrap_context=partial(wrap_context, REPORT_KEY_DOMAIN))
+)
