@@ -89,3 +89,27 @@ def test_every_party_name_in_the_csv_is_mapped() -> None:
                 continue
             for name in row["parties"].split(";"):
                 assert name.strip() in overrides["parties"], (row["short_name"], name)
+
+
+def test_every_demo_agreement_has_its_vietnamese_title() -> None:
+    agreements_demo_seed()
+    titles = dict(Agreement.objects.values_list("short_name", "title_vi"))
+    assert all(titles.values()), [name for name, title in titles.items() if not title]
+    assert titles["EVFTA"] == "Hiệp định Thương mại Tự do giữa Việt Nam và Liên minh châu Âu"
+    assert titles["CPTPP"] == "Hiệp định Đối tác Toàn diện và Tiến bộ xuyên Thái Bình Dương"
+    assert titles["RCEP"] == "Hiệp định Đối tác Kinh tế Toàn diện Khu vực"
+
+
+def test_illustrative_rounds_are_seeded_once_and_marked() -> None:
+    from chancery.agreements.models import NegotiationRound
+
+    agreements_demo_seed()
+    agreements_demo_seed()
+    rounds = NegotiationRound.objects.order_by("agreement__short_name", "number")
+    assert [(r.agreement.short_name, r.number) for r in rounds] == [
+        ("VIFTA", 1),
+        ("VN-UAE CEPA", 1),
+        ("VN-UAE CEPA", 2),
+    ]
+    assert all(r.is_illustrative and r.venue.startswith("Illustrative") for r in rounds)
+    assert rounds.filter(minutes_text__startswith="Illustrative").count() == 1

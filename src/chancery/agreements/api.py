@@ -13,16 +13,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
-from chancery.agreements import negotiation, obligations, selectors, services, signing
+from chancery.agreements import negotiation, obligations, relations, selectors, services, signing
 from chancery.agreements.enums import AgreementKind, Stage
 from chancery.agreements.models import (
     Agreement,
     AgreementEvent,
+    AgreementRelation,
     NegotiationComment,
     NegotiationRound,
     Obligation,
     Party,
     Position,
+    Reminder,
     RoundDraft,
     SignedText,
 )
@@ -43,7 +45,11 @@ from chancery.agreements.schemas import (
     PartyOut,
     PositionIn,
     PositionOut,
+    RelationIn,
+    RelationOut,
+    ReminderOut,
     RoundIn,
+    RoundMinutesIn,
     RoundOut,
     SegmentOut,
     SignedTextOut,
@@ -82,6 +88,21 @@ def agreement_pipeline(request: HttpRequest) -> list[dict[str, Any]]:
     """Return the pipeline board: every stage with the visible agreements in it."""
     columns = selectors.agreement_pipeline(actor=request_actor(request))
     return [{"stage": stage, "agreements": agreements} for stage, agreements in columns]
+
+
+@router.get("/obligations", response={200: list[ObligationOut], **ERRORS}, operation_id="agreements_obligation_all")
+@paginated
+def obligation_all(request: HttpRequest, mine: bool = False) -> QuerySet[Obligation]:
+    """List the open obligations the caller may see by due date (the deadlines calendar); ``mine``: own only."""
+    actor = request_actor(request)
+    return selectors.obligation_list(actor=actor, owner_id=actor.user_id if mine else None)
+
+
+@router.get("/reminders", response={200: list[ReminderOut], **ERRORS}, operation_id="agreements_reminder_list")
+@paginated
+def reminder_list(request: HttpRequest) -> QuerySet[Reminder]:
+    """List the caller's in-app reminders, newest first."""
+    return selectors.reminder_list(actor=request_actor(request))
 
 
 @router.get("/{agreement_id}", response={200: AgreementDetailOut, **NOT_FOUND}, operation_id="agreements_agreement_get")
@@ -203,6 +224,14 @@ def text_sign(request: HttpRequest, agreement_id: int, payload: SignTextIn) -> S
 
 
 @router.get(
+    "/{agreement_id}/texts", response={200: list[SignedTextOut], **NOT_FOUND}, operation_id="agreements_text_list"
+)
+def text_list(request: HttpRequest, agreement_id: int) -> QuerySet[SignedText]:
+    """List the agreement's signed authentic texts, newest first."""
+    return selectors.signed_text_list(actor=request_actor(request), agreement_id=agreement_id)
+
+
+@router.get(
     "/texts/{signed_text_id}/verify",
     response={200: VerificationOut, **NOT_FOUND},
     operation_id="agreements_text_verify",
@@ -220,10 +249,8 @@ def text_verify(request: HttpRequest, signed_text_id: int, sha256: str = "") -> 
 def negotiation_get(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
     """Return rounds, readable drafts, positions (internal, cleared) and comments (partners: their own)."""
     state = negotiation.negotiation_get(actor=request_actor(request), agreement_id=agreement_id)
-    rounds = [
-        r if state.internal else {**RoundOut.from_orm(r).dict(), "delegations": "", "outcome_summary": ""}
-        for r in state.rounds
-    ]
+    internal_only = {"delegations": "", "outcome_summary": "", "minutes_document_id": None, "minutes_text": ""}
+    rounds = [r if state.internal else {**RoundOut.from_orm(r).dict(), **internal_only} for r in state.rounds]
     return {"rounds": rounds, "drafts": state.drafts, "positions": state.positions, "comments": state.comments}
 
 
@@ -232,6 +259,51 @@ def round_create(request: HttpRequest, agreement_id: int, payload: RoundIn) -> S
     """Record the next negotiating round (the lead department's treaty officers)."""
     created = negotiation.round_create(actor=request_actor(request), agreement_id=agreement_id, **payload.dict())
     return Status(201, created)
+
+
+@router.post(
+    "/rounds/{round_id}/minutes", response={200: RoundOut, **NOT_FOUND}, operation_id="agreements_round_minutes"
+)
+def round_minutes(request: HttpRequest, round_id: int, payload: RoundMinutesIn) -> NegotiationRound:
+    """Record a round's minutes (a vault document, a text, or both); partners never see them."""
+    return negotiation.round_minutes_record(
+        actor=request_actor(request), round_id=round_id, document_id=payload.document_id, text=payload.text
+    )
+
+
+@router.get(
+    "/{agreement_id}/relations", response={200: list[RelationOut], **NOT_FOUND}, operation_id="agreements_relation_list"
+)
+def relation_list(request: HttpRequest, agreement_id: int) -> list[AgreementRelation]:
+    """Return the agreement's relations both ways, with the other agreements the caller may see."""
+    rows = relations.relation_list(actor=request_actor(request), agreement_id=agreement_id)
+    return [row.relation for row in rows]
+
+
+@router.post(
+    "/{agreement_id}/relations", response={201: RelationOut, **NOT_FOUND}, operation_id="agreements_relation_add"
+)
+def relation_add(request: HttpRequest, agreement_id: int, payload: RelationIn) -> Status[AgreementRelation]:
+    """Record that this agreement amends, supersedes or implements another; 422 naming ``target`` or ``kind``."""
+    relation = relations.relation_add(
+        actor=request_actor(request), agreement_id=agreement_id, target_id=payload.target_id, kind=payload.kind.value
+    )
+    return Status(201, relation)
+
+
+@router.get(
+    "/relations/{relation_id}", response={200: RelationOut, **NOT_FOUND}, operation_id="agreements_relation_get"
+)
+def relation_get(request: HttpRequest, relation_id: int) -> AgreementRelation:
+    """Return one relation (404 unless the caller may see both agreements)."""
+    return relations.relation_get(actor=request_actor(request), relation_id=relation_id)
+
+
+@router.delete("/relations/{relation_id}", response={204: None, **NOT_FOUND}, operation_id="agreements_relation_remove")
+def relation_remove(request: HttpRequest, relation_id: int) -> Status[None]:
+    """Remove a relation recorded in error (the source agreement's treaty officers)."""
+    relations.relation_remove(actor=request_actor(request), relation_id=relation_id)
+    return Status(204, None)
 
 
 @router.post("/rounds/{round_id}/drafts", response={201: DraftOut, **NOT_FOUND}, operation_id="agreements_draft_attach")

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from chancery.agreements import services
+from chancery.agreements import negotiation, services
 from chancery.agreements.enums import AgreementKind, AgreementScope, DatePrecision, EventKind
 from chancery.agreements.models import Agreement, Obligation
 from chancery.agreements.obligations import obligation_create
@@ -72,11 +72,20 @@ def _lead_department() -> str:
     return LEAD_DEPARTMENT if departments.filter(code=LEAD_DEPARTMENT).exists() else ""
 
 
-def _seed_one(row: dict[str, str], override: dict[str, Any], names: dict[str, dict[str, list[str]]], lead: str) -> None:
+def vietnamese_titles() -> dict[str, str]:
+    """Return the Vietnamese title of each demo agreement by short name (``demo_data/titles-vi.json``)."""
+    data: dict[str, Any] = json.loads((DATA_DIR / "titles-vi.json").read_text(encoding="utf-8"))
+    return {str(name): str(title) for name, title in data["titles"].items()}
+
+
+def _seed_one(
+    row: dict[str, str], override: dict[str, Any], names: dict[str, dict[str, list[str]]], lead: str, title_vi: str
+) -> None:
     agreement = services.agreement_create(
         actor=SEED_ACTOR,
         short_name=row["short_name"],
         title_en=row["full_name"],
+        title_vi=title_vi,
         kind=AgreementKind.ACCESSION if row["short_name"] == "WTO membership" else AgreementKind.AGREEMENT,
         scope=_scope(row["kind"]),
         subject_areas=["trade"],
@@ -120,13 +129,16 @@ def agreements_demo_seed() -> int:
     with (DATA_DIR / "vn-trade-agreements.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     lead = _lead_department()
+    titles = vietnamese_titles()
     added = 0
     for row in rows:
         if Agreement.objects.filter(short_name=row["short_name"]).exists():
             continue
-        _seed_one(row, overrides["agreements"].get(row["short_name"], {}), overrides["parties"], lead)
+        override = overrides["agreements"].get(row["short_name"], {})
+        _seed_one(row, override, overrides["parties"], lead, titles.get(row["short_name"], ""))
         added += 1
     _seed_obligations(overrides["illustrative_obligations"])
+    _seed_rounds(overrides["illustrative_rounds"])
     return added
 
 
@@ -150,3 +162,25 @@ def _seed_obligations(spec: dict[str, Any]) -> None:
             remind_days_before=item["remind_days_before"],
             is_illustrative=True,
         )
+
+
+def _seed_rounds(spec: dict[str, Any]) -> None:
+    """Add the illustrative negotiating rounds (and minutes) to agreements that have no rounds yet."""
+    seeded: set[int] = set()
+    for item in spec["items"]:
+        agreement = Agreement.objects.filter(short_name=item["agreement"]).first()
+        if agreement is None or (agreement.pk not in seeded and agreement.rounds.exists()):
+            continue
+        seeded.add(agreement.pk)
+        negotiation_round = negotiation.round_create(
+            actor=SEED_ACTOR,
+            agreement_id=agreement.pk,
+            starts_on=dt.date.fromisoformat(item["starts_on"]),
+            ends_on=dt.date.fromisoformat(item["ends_on"]),
+            venue=item["venue"],
+            delegations=item.get("delegations", ""),
+            outcome_summary=item.get("outcome_summary", ""),
+            is_illustrative=True,
+        )
+        if item.get("minutes_text"):
+            negotiation.round_minutes_record(actor=SEED_ACTOR, round_id=negotiation_round.pk, text=item["minutes_text"])

@@ -8,8 +8,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chancery.agreements.enums import AgreementKind, AgreementScope, DatePrecision, EventKind, Recurrence, Stage
-from chancery.agreements.models import Party
+from chancery.agreements.enums import (
+    AgreementKind,
+    AgreementScope,
+    DatePrecision,
+    EventKind,
+    Recurrence,
+    RelationKind,
+    Stage,
+)
+from chancery.agreements.models import Agreement, Party
 from chancery.platform.enums import Classification
 
 
@@ -133,7 +141,9 @@ class PositionForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    """A comment on the negotiation."""
+    """A comment on the negotiation (prefixed: the position form on the same page also has a ``body``)."""
+
+    prefix = "comment"
 
     body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -156,3 +166,40 @@ class ObligationForm(forms.Form):
     remind_days_before = forms.IntegerField(
         label=_("Remind this many days before"), min_value=0, max_value=365, initial=14
     )
+
+
+class RelationForm(forms.Form):
+    """A relation of this agreement to another one the user can see (amends, supersedes, implements)."""
+
+    prefix = "relation"
+
+    kind = forms.ChoiceField(label=_("This agreement"), choices=RelationKind.choices)
+    target = forms.TypedChoiceField(label=_("Other agreement"), coerce=int, choices=())
+
+    def __init__(self, *args: Any, others: Iterable[Agreement], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["target"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(other.pk, f"{other.short_name}: {other.title}") for other in others]
+
+
+class MinutesForm(forms.Form):
+    """A round's minutes: a vault document, a text, or both (internal only)."""
+
+    prefix = "minutes"
+
+    round = forms.TypedChoiceField(label=_("Round"), coerce=int, choices=())
+    document = forms.IntegerField(label=_("Vault document number"), min_value=1, required=False)
+    text = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Kept internal: partners never see the minutes."),
+    )
+
+    def __init__(self, *args: Any, rounds: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["round"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(r.pk, str(r.number)) for r in rounds]

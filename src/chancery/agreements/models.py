@@ -281,7 +281,11 @@ class SignedText(models.Model):
 
 
 class NegotiationRound(models.Model):
-    """A negotiating round: dates, venue, delegations, an outcome summary and minutes (a vault document)."""
+    """A negotiating round: dates, venue, delegations, an outcome summary and minutes.
+
+    The minutes are a vault document, a text, or both; like the delegations and the outcome they stay
+    internal (partners never see them).
+    """
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveIntegerField(_("round"))
@@ -291,6 +295,7 @@ class NegotiationRound(models.Model):
     delegations = models.TextField(_("delegations"), blank=True)
     outcome_summary = models.TextField(_("outcome summary"), blank=True)
     minutes_document_id = models.PositiveBigIntegerField(_("minutes (vault document)"), null=True, blank=True)
+    minutes_text = models.TextField(_("minutes"), blank=True)
     is_illustrative = models.BooleanField(_("illustrative (demo) data"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

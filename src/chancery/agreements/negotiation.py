@@ -25,7 +25,7 @@ from chancery.missions.permissions import is_external
 from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.platform.enums import Classification
-from chancery.platform.errors import DomainError, NotFound
+from chancery.platform.errors import DomainError, NotFound, PermissionDenied
 from chancery.transparency.services import tlog_append_on_commit
 from chancery.vault import selectors as vault_selectors
 from chancery.vault import services as vault_services
@@ -131,6 +131,48 @@ def round_draft_attach(
         fields=tlog_records.draft_fields(draft, sha256=version.sha256),
     )
     return draft
+
+
+MINUTES_MAX_CHARS = 50_000
+
+
+@transaction.atomic
+def round_minutes_record(
+    *, actor: Actor, round_id: int, document_id: int | None = None, text: str = ""
+) -> NegotiationRound:
+    """Record a round's minutes: a vault document, a text, or both (replacing earlier minutes); return the round.
+
+    The minutes stay internal: partners never see them. Needs ``agreements.manage`` on the round's
+    agreement and read access to the document. Raises :class:`InvalidInput` naming ``document`` (no
+    such readable document), ``text`` (too long) or ``minutes`` (neither given). Emits the audit event
+    ``agreements.round_minutes_record`` (the document id and whether there is a text; never the text).
+    """
+    negotiation_round = NegotiationRound.objects.filter(pk=round_id).first()
+    if negotiation_round is None:
+        raise NotFound
+    agreement = _managed(actor, negotiation_round.agreement_id)
+    text = text.strip()
+    if document_id is None and not text:
+        raise invalid("minutes", _("Give the minutes: a vault document, a text, or both."))
+    if len(text) > MINUTES_MAX_CHARS:
+        raise invalid("text", _("Minutes longer than 50,000 characters belong in a vault document."))
+    if document_id is not None:
+        try:
+            vault_selectors.document_get(actor=actor, document_id=document_id)
+        except (NotFound, PermissionDenied):
+            raise invalid("document", _("No such document in the vault that you can read.")) from None
+    negotiation_round.minutes_document_id = document_id
+    negotiation_round.minutes_text = text
+    negotiation_round.save(update_fields=["minutes_document_id", "minutes_text"])
+    audit_record(
+        actor=actor,
+        action="agreements.round_minutes_record",
+        object_type="agreement",
+        object_id=agreement.pk,
+        classification=agreement.classification,
+        detail={"round": negotiation_round.number, "document_id": document_id, "has_text": bool(text)},
+    )
+    return negotiation_round
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from chancery.agreements import negotiation
-from chancery.agreements.forms import CommentForm, DraftForm, PositionForm, RedlineForm, RoundForm
+from chancery.agreements.forms import CommentForm, DraftForm, MinutesForm, PositionForm, RedlineForm, RoundForm
 from chancery.agreements.views import add_form_errors
 from chancery.platform import access
 from chancery.platform.errors import DomainError, NotFound
@@ -30,6 +30,7 @@ def _render(request: HttpRequest, agreement_id: int, **bound: forms.Form) -> Htt
         "can_manage": access.can(actor, "agreements.manage", state.agreement),
         "round_form": bound.get("round_form") or RoundForm(),
         "draft_form": bound.get("draft_form") or DraftForm(rounds=state.rounds),
+        "minutes_form": bound.get("minutes_form") or MinutesForm(rounds=state.rounds),
         "position_form": bound.get("position_form") or PositionForm(clearance=actor.clearance),
         "comment_form": bound.get("comment_form") or CommentForm(),
     }
@@ -90,6 +91,26 @@ def draft_attach(request: HttpRequest, agreement_id: int) -> HttpResponse:
             document_id=data["document"],
             version_number=data["version"],
             label=data["label"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def round_minutes(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """Record a round's minutes (a vault document, a text, or both; internal only)."""
+    actor = page_actor(request)
+    try:
+        rounds = negotiation.negotiation_get(actor=actor, agreement_id=agreement_id).rounds
+    except NotFound:
+        raise Http404 from None
+    return _submit(
+        request,
+        agreement_id,
+        "minutes_form",
+        MinutesForm(request.POST, rounds=rounds),
+        lambda data: negotiation.round_minutes_record(
+            actor=actor, round_id=data["round"], document_id=data["document"], text=data["text"]
         ),
     )
 

@@ -49,13 +49,23 @@ def calendar_token(request: HttpRequest) -> HttpResponse:
 
 
 def user_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """Serve the obligations the token's user owns as iCalendar (the token is the credential)."""
+    """Serve the token's user's obligations as iCalendar; ``?agreement=<id>``: that agreement's, all visible.
+
+    The token in the URL is the credential, so calendar clients can subscribe to either feed.
+    """
+    agreement = request.GET.get("agreement", "")
     try:
         actor = obligations.calendar_token_actor(token=token)
+        if agreement:
+            if not agreement.isdigit():
+                raise NotFound
+            items = list(selectors.obligation_list(actor=actor, agreement_id=int(agreement)))
+        else:
+            items = list(selectors.obligation_list(actor=actor, owner_id=actor.user_id))
     except NotFound:
         raise Http404 from None
-    items = selectors.obligation_list(actor=actor, owner_id=actor.user_id)
-    return HttpResponse(obligations_calendar(name="Chancery", obligations=items), content_type=CALENDAR_TYPE)
+    name = items[0].agreement.short_name if agreement and items else "Chancery"
+    return HttpResponse(obligations_calendar(name=name, obligations=items), content_type=CALENDAR_TYPE)
 
 
 @login_required

@@ -14,6 +14,7 @@ from chancery.agreements.enums import (
     EventKind,
     ObligationStatus,
     Recurrence,
+    RelationKind,
     Stage,
 )
 from chancery.agreements.models import Agreement
@@ -166,6 +167,16 @@ class SignedTextOut(Schema):
     signed_at: datetime
 
 
+class ReminderOut(Schema):
+    """An in-app reminder of an obligation's due date."""
+
+    id: int
+    obligation_id: int
+    agreement_id: int = Field(alias="obligation.agreement_id")
+    due_date: date
+    created_at: datetime
+
+
 class SignTextIn(Schema):
     """Sign a vault document version (the newest when ``version`` is omitted) as an authentic text."""
 
@@ -185,7 +196,7 @@ class VerificationOut(Schema):
 
 
 class RoundOut(Schema):
-    """A negotiating round (delegations and outcome are blanked for partners by the handler's selector)."""
+    """A negotiating round (delegations, outcome and minutes are blanked for partners by the handler)."""
 
     id: int
     number: int
@@ -194,7 +205,34 @@ class RoundOut(Schema):
     venue: str
     delegations: str
     outcome_summary: str
+    minutes_document_id: int | None = Field(None, description="internal: blank for partners")
+    minutes_text: str = Field("", description="internal: blank for partners")
     is_illustrative: bool
+
+
+class RoundMinutesIn(Schema):
+    """A round's minutes: a vault document, a text, or both (replacing earlier minutes; internal only)."""
+
+    document_id: int | None = Field(None, ge=1)
+    text: str = Field("", max_length=50_000)
+
+
+class RelationOut(Schema):
+    """``source`` amends, supersedes or implements ``target``."""
+
+    id: int
+    kind: RelationKind
+    source_id: int
+    source: str = Field(alias="source.short_name")
+    target_id: int
+    target: str = Field(alias="target.short_name")
+
+
+class RelationIn(Schema):
+    """A relation to record: the agreement in the path amends, supersedes or implements ``target_id``."""
+
+    kind: RelationKind
+    target_id: int = Field(ge=1)
 
 
 class RoundIn(Schema):

@@ -19,13 +19,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chancery.agreements import selectors, services
+from chancery.agreements import relations, selectors, services
 from chancery.agreements.forms import (
     AgreementFilterForm,
     AgreementForm,
     EventForm,
     ObligationForm,
     PartyForm,
+    RelationForm,
     SignTextForm,
 )
 from chancery.agreements.selectors import AgreementFilters
@@ -112,6 +113,7 @@ def render_detail(request: HttpRequest, agreement_id: int, **forms_: Any) -> Htt
     except NotFound:
         raise Http404 from None
     can_manage = access.can(actor, "agreements.manage", profile.agreement)
+    others = selectors.agreement_list(actor=actor).exclude(pk=agreement_id) if can_manage else []
     context = {
         "profile": profile,
         "agreement": profile.agreement,
@@ -120,6 +122,8 @@ def render_detail(request: HttpRequest, agreement_id: int, **forms_: Any) -> Htt
         "event_form": forms_.get("event_form") or EventForm(parties=[p.party for p in profile.parties]),
         "sign_form": forms_.get("sign_form") or SignTextForm(),
         "obligation_form": forms_.get("obligation_form") or ObligationForm(),
+        "relation_form": forms_.get("relation_form") or RelationForm(others=others),
+        "relations": relations.relation_list(actor=actor, agreement_id=agreement_id),
         "signed_texts": selectors.signed_text_list(actor=actor, agreement_id=agreement_id),
         "obligations": selectors.obligation_list(actor=actor, agreement_id=agreement_id)
         if access.can(actor, "agreements.view_obligation")
