@@ -1,0 +1,1 @@
+"""Chat channels: per unit, per mission, per topic, and direct messages."""

@@ -1,0 +1,1 @@
+"""Media intelligence: sources, enriched items, search, watchlists, alerts and daily briefs."""

@@ -1,0 +1,114 @@
+"""The intelligence part of ``chancery demo``: a corpus, a local RSS fixture, watchlists, alerts and briefs.
+
+The feed, country pages, alerts and a brief are full on first start.
+
+The corpus (``demo_data/corpus.jsonl``, built by ``demo_data/build_corpus.py``) holds 240 Vietnamese articles
+from VNTC (MIT licence) and 147 English items rewritten from UCDP GED events (CC BY 4.0; two repeat
+others word for word and are stored once). Its dates are shifted so
+that it ends the day before the first seeding (the original date stays in ``extra.original_date``). The RSS
+fixture ``demo_data/feed.xml`` is ingested from its file here, and registered as a polled source at the address
+the demo's local feed server serves it on. Idempotent: once the corpus is stored, it does nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from chancery.intelligence import alerting, briefing, services
+from chancery.intelligence.enums import SourceKind
+from chancery.intelligence.models import Item, Source, Watchlist
+from chancery.platform.actor import Actor
+
+DATA = Path(__file__).with_name("demo_data")
+CORPUS_END = date(2020, 11, 30)
+FEED_PORT = 8091
+FEED_URL = f"http://127.0.0.1:{FEED_PORT}/feed.xml"
+SOURCES = {
+    "vntc": ("demo:vntc", "VNTC — Vietnamese news (demo corpus, MIT)"),
+    "ucdp": ("demo:ucdp", "UCDP GED events (demo corpus, CC BY 4.0)"),
+}
+WATCHLISTS: list[tuple[str, str, list[str], list[str], list[str], list[str]]] = [
+    ("analyst", "Horn of Africa", ["ETH", "SSD"], ["Tigray"], [], []),
+    ("desk", "Northeast Asia", ["CHN", "JPN", "KOR"], ["Biển Đông"], [], ["ASEAN"]),
+    ("tokyo", "Japan", ["JPN"], [], [], []),
+]
+
+
+def _moment(original: str, external_id: str, offset: timedelta) -> datetime:
+    hour = int(hashlib.sha256(external_id.encode()).hexdigest()[:4], 16) % 14 + 6
+    return datetime.combine(date.fromisoformat(original), time(hour), tzinfo=UTC) + offset
+
+
+def corpus_read(*, offset: timedelta) -> Iterator[object]:
+    """Yield the demo corpus as connector items (``RawItem``), dates shifted by ``offset``."""
+    from chancery_analytics.ingest.base import RawItem
+
+    with (DATA / "corpus.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            key = SOURCES[row["source"]][0]
+            yield RawItem(
+                source=key,
+                kind="event" if row["source"] == "ucdp" else "article",
+                external_id=row["id"],
+                url=row["url"],
+                title=row["title"],
+                text=row["text"],
+                published=_moment(row["original_date"], row["id"], offset),
+                lang=row["lang"],
+                extra={"original_date": row["original_date"], "demo": True},
+            )
+
+
+def _feed_items() -> Iterator[object]:
+    try:
+        from chancery_analytics.ingest.dispatch import connector_for
+
+        connector = connector_for(str(DATA / "feed.xml"))
+    except (ImportError, ValueError):
+        return iter(())
+    return connector.read()
+
+
+def intelligence_demo_seed(*, today: date | None = None) -> None:
+    """Seed the demo's intelligence: sources, watchlists, the corpus and feed fixture, spike alerts and briefs.
+
+    Needs the demo users (``analyst``, ``desk``, ``tokyo``) and organisations. Emits what the services emit.
+    """
+    actor = Actor.system(purpose="demo-seed")
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[w[0] for w in WATCHLISTS])}
+    for username, name, countries, keywords, people, organisations in WATCHLISTS:
+        user = users.get(username)
+        if user is None or Watchlist.objects.filter(owner=user, name=name).exists():
+            continue
+        alerting.watchlist_create(
+            actor=Actor.from_user(user),
+            name=name,
+            countries=countries,
+            keywords=keywords,
+            people=people,
+            organisations=organisations,
+        )
+    for key, name in SOURCES.values():
+        Source.objects.get_or_create(key=key, defaults={"name": name, "kind": SourceKind.UPLOAD, "enabled": False})
+    if Item.objects.filter(source__key=SOURCES["ucdp"][0]).exists():
+        return  # seeded already: nothing to add, nothing to audit
+    end = (today or timezone.now().astimezone(UTC).date()) - timedelta(days=1)
+    offset = timedelta(days=(end - CORPUS_END).days)
+    services.items_ingest(actor=actor, items=corpus_read(offset=offset))  # type: ignore[arg-type]
+    if not Source.objects.filter(key=FEED_URL).exists():
+        services.source_create(
+            actor=actor, name="Demo RSS feed (local fixture)", kind=SourceKind.RSS, url=FEED_URL, poll_minutes=15
+        )
+    feed = Source.objects.get(key=FEED_URL)
+    services.items_ingest(actor=actor, items=_feed_items(), source=feed)  # type: ignore[arg-type]
+    start = CORPUS_END + offset - timedelta(days=121)
+    alerting.spikes_detect(actor=actor, days=[start + timedelta(days=n) for n in range(122)])
+    briefing.briefs_generate_all(actor=actor, day=end)
