@@ -135,10 +135,14 @@ def _django(directory: Path, *, database_url: str = "") -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def _people() -> tuple[Any, list[Any]]:
-    """Create ten units and a desk officer in the first; return (officer, units)."""
+def _people(*, reuse: bool = False) -> tuple[Any, list[Any]]:
+    """Create ten units and a desk officer in the first (or find them); return (officer, units)."""
     from chancery.identity.models import User
     from chancery.missions.models import Organisation
+
+    if reuse:
+        found = list(Organisation.objects.filter(code__startswith="unit-").order_by("pk"))
+        return User.objects.get(username="bench-desk"), found
 
     units = [
         Organisation.objects.create(code=f"unit-{i}", name_en=f"Unit {i}", name_vi=f"Đơn vị {i}", kind="department")
@@ -193,21 +197,27 @@ def _vocabulary(size: int = 6000) -> list[str]:
     return words
 
 
-def search_benchmark(documents: int, directory: Path, *, postgres: str) -> None:
-    """Build an index of ``documents`` documents and time policy-filtered searches against bare lookups."""
+def search_benchmark(documents: int, directory: Path, *, postgres: str, keep: str = "") -> None:
+    """Build an index of ``documents`` documents and time policy-filtered searches against bare lookups.
+
+    With ``keep`` (PostgreSQL only) the corpus goes into that database, which is kept and reused by the
+    next run with the same name (for EXPLAIN ANALYZE between runs); otherwise a throw-away database.
+    """
     database_url = ""
     admin_url = postgres
-    name = f"vault_bench_{os.getpid()}"
+    name = keep or f"vault_bench_{os.getpid()}"
     if postgres:
         import psycopg
 
         with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f"CREATE DATABASE {name}")
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                connection.execute(f"CREATE DATABASE {name}")
         database_url = admin_url.rsplit("/", 1)[0] + "/" + name
     try:
         _run_search_benchmark(documents, directory, database_url=database_url)
     finally:
-        if postgres:
+        if postgres and not keep:
             from django.db import connections
 
             connections.close_all()
@@ -227,7 +237,8 @@ def _run_search_benchmark(documents: int, directory: Path, *, database_url: str)
     from chancery.vault import search
     from chancery.vault.models import Document
 
-    officer, units = _people()
+    reuse = Document.objects.count() == documents
+    officer, units = _people(reuse=reuse)
     actor = Actor.from_user(officer)
     authors = [User.objects.get(username=f"author-{unit.code}") for unit in units]
     vocabulary = _vocabulary()
@@ -237,6 +248,9 @@ def _run_search_benchmark(documents: int, directory: Path, *, database_url: str)
     started = time.perf_counter()
     batch = 5000
     with transaction.atomic():
+        if reuse:
+            print(f"reusing the {documents} documents already in the database")
+            documents = 0
         for start in range(0, documents, batch):
             rows = [
                 Document(
@@ -298,11 +312,12 @@ def main() -> int:
     parser.add_argument("--service", action="store_true", help="round trip through the vault's services")
     parser.add_argument("--search-docs", type=int, default=0, help="run the search benchmark with N documents")
     parser.add_argument("--postgres", default="", help="postgres://… server for the search benchmark")
+    parser.add_argument("--keep-db", default="", help="PostgreSQL: build into (or reuse) this database and keep it")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir, prefix="vault-bench-") as raw:
         directory = Path(raw)
         if args.search_docs:
-            search_benchmark(args.search_docs, directory, postgres=args.postgres)
+            search_benchmark(args.search_docs, directory, postgres=args.postgres, keep=args.keep_db)
             return 0
         if args.child:
             if args.service:

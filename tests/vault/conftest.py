@@ -65,3 +65,6 @@ def cleared_officer(mission_tokyo: Any) -> Any:
     return UserFactory(
         username="cleared", role=Role.DESK_OFFICER, organisation=mission_tokyo, clearance=Classification.SECRET
     )
+
+
+from tests.vault.fake_s3 import s3_bucket, s3_endpoint, s3_vault  # noqa: E402, F401 - fixtures

@@ -31,6 +31,11 @@ def test_demo_documents_are_seeded_once_and_shared_as_marked() -> None:
 
     assert vault_demo_seed() == 4
     assert vault_demo_seed() == 0
+    assert [r.code for r in selectors.retention_class_list()] == [
+        "working-papers-2y",
+        "correspondence-10y",
+        "agreements-permanent",
+    ]
     assert Document.objects.count() == 4
     seen = {d.title_en for d in selectors.document_list(actor=actor_of(partner))}
     assert seen == {

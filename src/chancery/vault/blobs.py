@@ -5,7 +5,8 @@ A blob is written to a temporary file under ``<root>/tmp/``, fsynced, renamed in
 temporary file (which :meth:`LocalBlobStore.sweep_temporary` removes). Blob keys are random hex strings
 chosen by the store; any other key is refused, so no caller-supplied name ever reaches a path.
 
-Other back-ends (S3-compatible storage through django-storages) implement :class:`BlobStore`.
+:class:`BlobStore` is the interface; :mod:`chancery.vault.blobs_s3` implements it for S3-compatible object
+storage through django-storages. :func:`blob_store` returns the one ``VAULT_BLOB_STORE`` selects.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import re
 import secrets
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -35,11 +37,24 @@ class StoredBlob:
     size: int
 
 
+@dataclass(frozen=True, slots=True)
+class S3Settings:
+    """Where the blobs go: bucket, optional key prefix, endpoint, region, credentials and CA bundle."""
+
+    bucket: str
+    prefix: str = "vault/blobs/"
+    endpoint_url: str = ""
+    region: str = ""
+    access_key_id: str = ""
+    secret_access_key: str = field(default="", repr=False)
+    ca_bundle: str = ""
+
+
 class BlobStore(Protocol):
     """What the vault needs from a blob store."""
 
-    def write(self, chunks: Iterable[bytes]) -> StoredBlob:
-        """Store the concatenation of ``chunks`` under a new key, atomically and durably."""
+    def write(self, chunks: Iterable[bytes], *, key: str | None = None) -> StoredBlob:
+        """Store the concatenation of ``chunks`` under a new key (or ``key``, for restores), atomically and durably."""
         ...
 
     def open(self, key: str) -> BinaryIO:
@@ -57,6 +72,11 @@ class BlobStore(Protocol):
     def sweep_temporary(self, *, older_than_seconds: float) -> int:
         """Remove unfinished writes older than ``older_than_seconds``; return how many."""
         ...
+
+
+def is_key(name: str) -> bool:
+    """True when ``name`` has the shape of a blob key (32 lower-case hex digits)."""
+    return _KEY.fullmatch(name) is not None
 
 
 def check_key(key: str) -> str:
@@ -87,13 +107,14 @@ class LocalBlobStore:
         check_key(key)
         return self.root / key[:2] / key
 
-    def write(self, chunks: Iterable[bytes]) -> StoredBlob:
+    def write(self, chunks: Iterable[bytes], *, key: str | None = None) -> StoredBlob:
         """Write ``chunks`` to a temporary file, fsync it, rename it into place and fsync the directory.
 
+        ``key`` names the blob (a restore puts blobs back under their keys); by default a new random key.
         On any exception (including interruption) the temporary file is removed and nothing is stored.
         """
         self.temporary_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        key = secrets.token_hex(16)
+        key = check_key(key) if key is not None else secrets.token_hex(16)
         temporary = self.temporary_dir / f"{key}.part"
         size = 0
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -158,8 +179,40 @@ class LocalBlobStore:
         return removed
 
 
-def blob_store() -> BlobStore:
-    """Return the configured blob store (``VAULT_BLOB_DIR`` on the local filesystem)."""
+LOCAL = "local"
+S3 = "s3"
+BACKENDS = (LOCAL, S3)
+
+
+@cache
+def _s3_store(config: S3Settings) -> BlobStore:
+    from chancery.vault.blobs_s3 import S3BlobStore
+
+    return S3BlobStore(config)
+
+
+def s3_settings() -> S3Settings:
+    """Return the ``VAULT_S3_*`` settings (whether or not S3 is selected)."""
     from django.conf import settings
 
+    return S3Settings(
+        bucket=settings.VAULT_S3_BUCKET,
+        prefix=settings.VAULT_S3_PREFIX,
+        endpoint_url=settings.VAULT_S3_ENDPOINT_URL,
+        region=settings.VAULT_S3_REGION,
+        access_key_id=settings.VAULT_S3_ACCESS_KEY_ID,
+        secret_access_key=settings.VAULT_S3_SECRET_ACCESS_KEY,
+        ca_bundle=settings.VAULT_S3_CA_BUNDLE,
+    )
+
+
+def blob_store() -> BlobStore:
+    """Return the configured blob store: ``VAULT_BLOB_STORE`` ``local`` (``VAULT_BLOB_DIR``) or ``s3``.
+
+    The S3 store is built once per configuration and process (its boto3 connections are per thread).
+    """
+    from django.conf import settings
+
+    if settings.VAULT_BLOB_STORE == S3:
+        return _s3_store(s3_settings())
     return LocalBlobStore(Path(settings.VAULT_BLOB_DIR))

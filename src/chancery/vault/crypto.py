@@ -137,6 +137,68 @@ def encrypt_stream(
         index += 1
 
 
+class StreamSealer:
+    """:func:`encrypt_stream` for callers that push bytes (a tar writer, a dump): the same format.
+
+    ``header()`` first, then ``write(data)`` returns the sealed chunks completed so far (often b""), and
+    ``close()`` seals the final chunk. One full chunk is held back until more data or ``close()`` shows
+    whether it is the last, so at most two chunks sit in memory.
+    """
+
+    def __init__(self, *, key: bytes, context: bytes, chunk_size: int = DEFAULT_CHUNK_BYTES) -> None:
+        _check_key(key)
+        if not 1 <= chunk_size <= MAX_CHUNK_BYTES:
+            msg = f"chunk size must be between 1 and {MAX_CHUNK_BYTES} bytes"
+            raise ValueError(msg)
+        self._aead = AESGCM(key)
+        self._context = context
+        self._chunk_size = chunk_size
+        self._prefix = os.urandom(NONCE_PREFIX_BYTES)
+        self._header = _HEADER.pack(MAGIC, FORMAT_VERSION, chunk_size, self._prefix)
+        self._buffer = bytearray()
+        self._index = 0
+        self._closed = False
+
+    def header(self) -> bytes:
+        """Return the stream header (write it before any chunk)."""
+        return self._header
+
+    def _seal(self, plaintext: bytes, *, final: bool) -> bytes:
+        if self._index > MAX_CHUNKS:
+            msg = "stream too long for this format"
+            raise ValueError(msg)
+        nonce = _chunk_nonce(self._prefix, self._index, final=final)
+        sealed = self._aead.encrypt(nonce, plaintext, _chunk_aad(self._header, self._context, self._index, final=final))
+        self._index += 1
+        return sealed
+
+    def write(self, data: bytes) -> bytes:
+        """Take ``data``; return the sealed chunks it completed (never the held-back last one)."""
+        if self._closed:
+            msg = "the stream is closed"
+            raise ValueError(msg)
+        self._buffer += data
+        out = bytearray()
+        while len(self._buffer) > self._chunk_size:
+            out += self._seal(bytes(self._buffer[: self._chunk_size]), final=False)
+            del self._buffer[: self._chunk_size]
+        return bytes(out)
+
+    def close(self) -> bytes:
+        """Seal and return the final chunk (empty only for an empty stream)."""
+        if self._closed:
+            return b""
+        self._closed = True
+        final = self._seal(bytes(self._buffer), final=True)
+        self._buffer.clear()
+        return final
+
+
+def iterable_reader(chunks: Iterable[bytes]) -> Readable:
+    """Return a ``read(size)`` view over ``chunks`` (e.g. :func:`decrypt_stream`'s output, for tarfile)."""
+    return _IterableReader(chunks)
+
+
 def encrypt_chunks(
     chunks: Iterable[bytes],
     *,

@@ -14,17 +14,29 @@ from django.contrib.auth import get_user_model
 from chancery.platform.actor import Actor
 from chancery.platform.enums import Classification
 from chancery.vault import services
-from chancery.vault.models import Document
+from chancery.vault.models import Document, RetentionClass
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 CONTENT_TYPES = {".md": "text/markdown", ".txt": "text/plain"}
 
 
+RETENTION_CLASSES = (
+    ("working-papers-2y", "Working papers (2 years)", "Tài liệu làm việc (2 năm)", 730),
+    ("correspondence-10y", "Correspondence (10 years)", "Thư từ, công văn (10 năm)", 3652),
+    ("agreements-permanent", "Agreements (100 years)", "Điều ước quốc tế (100 năm)", 36525),
+)
+"""Retention classes for the demo's records-disposal page: code, English and Vietnamese name, days."""
+
+
 def vault_demo_seed() -> int:
-    """Store the demo documents that are not there yet; return how many were added.
+    """Store the demo retention classes and documents that are not there yet; return how many documents.
 
     Needs the demo organisations and users (``chancery.demo.seed``). Emits the services' audit events.
     """
+    for code, name_en, name_vi, days in RETENTION_CLASSES:
+        RetentionClass.objects.get_or_create(
+            code=code, defaults={"name_en": name_en, "name_vi": name_vi, "retention_days": days}
+        )
     rows = json.loads((DATA_DIR / "documents.json").read_text(encoding="utf-8"))["documents"]
     users = get_user_model().objects
     added = 0

@@ -1,4 +1,4 @@
-"""Forms for the vault's pages: upload, new version, share, comment, search and compare."""
+"""Forms for the vault's pages: upload, new version, share, comment, search, compare and retention."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chancery.platform.enums import TLP, Classification
@@ -86,3 +87,31 @@ class CompareForm(forms.Form):
 
     old = forms.IntegerField(label=_("Older version"), min_value=1)
     new = forms.IntegerField(label=_("Newer version"), min_value=1)
+
+
+class HoldForm(forms.Form):
+    """The reason for a legal hold (a case or request reference, not classified content)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the legal hold"),
+        max_length=300,
+        help_text=_("A case, inquiry or request reference; at most 300 characters."),
+    )
+    back = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class RetentionForm(forms.Form):
+    """A document's retention class (none: kept until someone sets one)."""
+
+    retention_class = forms.ChoiceField(label=_("Retention class"), required=False, choices=())
+
+    def __init__(self, *args: Any, retention_classes: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [
+            ("", _("None (keep until a class is set)")),
+            *(
+                (r.code, gettext("%(name)s: %(days)s days") % {"name": r.name, "days": r.retention_days})
+                for r in retention_classes
+            ),
+        ]
+        self.fields["retention_class"].choices = choices  # type: ignore[attr-defined]

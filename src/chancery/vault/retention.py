@@ -9,6 +9,8 @@ document's metadata row remains as the record that it existed and was disposed o
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from chancery.platform.actor import Actor
 from chancery.platform.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from chancery.vault import search
 from chancery.vault.blobs import blob_store
-from chancery.vault.models import DisposalRecord, Document, DocumentVersion, LegalHold
+from chancery.vault.models import DisposalRecord, Document, DocumentVersion, LegalHold, RetentionClass
 
 OBJECT_TYPE = "vault.document"
 
@@ -57,12 +59,15 @@ def legal_hold_place(*, actor: Actor, document_id: int, reason: str) -> LegalHol
     return hold
 
 
-def legal_hold_release(*, actor: Actor, hold_id: int) -> LegalHold:
-    """Release a legal hold. Needs ``vault.retention``. Emits ``vault.legal_hold_released``."""
+def legal_hold_release(*, actor: Actor, hold_id: int, document_id: int | None = None) -> LegalHold:
+    """Release a legal hold (NotFound if it is not a hold of ``document_id``, when given).
+
+    Needs ``vault.retention``. Emits ``vault.legal_hold_released``.
+    """
     access.require(actor, "vault.retention")
     with transaction.atomic():
         hold = LegalHold.objects.select_for_update().filter(pk=hold_id).first()
-        if hold is None:
+        if hold is None or (document_id is not None and hold.document_id != document_id):
             raise NotFound
         if hold.released_at is not None:
             raise Conflict(_("This hold was already released."))
@@ -76,6 +81,45 @@ def legal_hold_release(*, actor: Actor, hold_id: int) -> LegalHold:
             detail={"hold": hold.pk},
         )
     return hold
+
+
+def document_retention_set(*, actor: Actor, document_id: int, retention_class: str) -> Document:
+    """Set (or, with ``""``, clear) a document's retention class; its disposal date follows from it.
+
+    The disposal date is the document's creation time plus the class's retention period (none without a
+    class). Needs ``vault.retention``; InvalidInput for an unknown class, Conflict once disposed of.
+    Emits ``vault.retention_set``.
+    """
+    access.require(actor, "vault.retention")
+    chosen: RetentionClass | None = None
+    if retention_class:
+        chosen = RetentionClass.objects.filter(code=retention_class).first()
+        if chosen is None:
+            message = _("Unknown retention class.")
+            raise InvalidInput(message, errors={"retention_class": [message]})
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None:
+            raise NotFound
+        if document.disposed_at is not None:
+            raise Conflict(_("The document was already disposed of."))
+        before = document.retention_class.code if document.retention_class else ""
+        document.retention_class = chosen
+        document.dispose_after = document.created_at + timedelta(days=chosen.retention_days) if chosen else None
+        document.save(update_fields=["retention_class", "dispose_after"])
+        audit_record(
+            actor=actor,
+            action="vault.retention_set",
+            object_type=OBJECT_TYPE,
+            object_id=document.pk,
+            classification=document.classification,
+            detail={
+                "from": before,
+                "to": chosen.code if chosen else "",
+                "dispose_after": document.dispose_after.isoformat() if document.dispose_after else None,
+            },
+        )
+    return document
 
 
 def document_dispose(*, actor: Actor, document_id: int, reason: str) -> DisposalRecord:

@@ -26,7 +26,7 @@ from typing import IO
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from chancery.platform import access
@@ -171,16 +171,64 @@ def document_unindex(*, document_id: int) -> None:
         cursor.execute(f"DELETE FROM vault_search WHERE {_id_column()} = %s", [document_id])  # noqa: S608
 
 
-def _matching_ids(tokens: list[str]) -> RawSQL:
-    if connection.vendor == "postgresql":
-        return RawSQL(
-            "SELECT document_id FROM vault_search WHERE terms @@ to_tsquery('simple', %s)",
-            [" & ".join(tokens)],
+SELECTIVE_MAX_FRACTION = 0.10
+"""PostgreSQL: how a search runs depends on how many documents the planner expects it to match (from its
+statistics on the tokens, without scanning). At most this fraction of the indexed documents: GIN first
+(the matching ids are collected from the index, then checked against the policy). More: walk the reader's
+visible documents newest first and probe each one's index row until ``MAX_RESULTS`` match. Either way one
+SQL query. The crossover was measured at 100,000 documents (docs/benchmarks.md)."""
+
+
+def _tsquery(tokens: list[str]) -> str:
+    return " & ".join(tokens)
+
+
+def _is_selective(tokens: list[str]) -> bool:
+    """PostgreSQL: True when the planner estimates few matches (its statistics on the tokens; no scan)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM vault_search WHERE terms @@ to_tsquery('simple', %s)",
+            [_tsquery(tokens)],
         )
+        estimate = float(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
+        cursor.execute("SELECT GREATEST(reltuples, 1) FROM pg_class WHERE oid = 'vault_search'::regclass")
+        indexed = float(cursor.fetchone()[0])
+    return estimate <= SELECTIVE_MAX_FRACTION * indexed
+
+
+def _matching_ids(tokens: list[str], *, fenced: bool = False) -> RawSQL:
+    """Return the sub-query of documents holding every token.
+
+    ``fenced`` (PostgreSQL) adds ``OFFSET 0``, which keeps the planner from merging the sub-query into
+    the outer one: the ids then come from the GIN index first, which is what a selective query wants.
+    """
+    if connection.vendor == "postgresql":
+        sql = "SELECT document_id FROM vault_search WHERE terms @@ to_tsquery('simple', %s)"
+        return RawSQL(sql + " OFFSET 0" if fenced else sql, [_tsquery(tokens)])  # noqa: S611 - constant SQL
     return RawSQL(
         "SELECT rowid FROM vault_search WHERE vault_search MATCH %s",
         [" AND ".join(f'"{token}"' for token in tokens)],
     )
+
+
+_PROBE = (
+    'EXISTS (SELECT 1 FROM vault_search s WHERE s.document_id = "vault_document"."id" '
+    "AND s.terms @@ to_tsquery('simple', %s) OFFSET 0)"
+)
+
+
+def _matching(tokens: list[str]) -> QuerySet[Document]:
+    """Return the documents holding every token, in the query shape that suits the backend and the query.
+
+    SQLite, and PostgreSQL for selective queries: ``id IN (ids from the index)``. PostgreSQL for common
+    words: a per-document probe (``EXISTS … OFFSET 0`` is never turned into a join), which the planner
+    evaluates after the cheaper policy conditions, so only documents the reader may see are probed, newest
+    first, and the walk stops at ``MAX_RESULTS``.
+    """
+    if connection.vendor == "postgresql" and not _is_selective(tokens):
+        probe = RawSQL(_PROBE, [_tsquery(tokens)], output_field=BooleanField())  # noqa: S611 - constant SQL
+        return Document.objects.filter(probe)
+    return Document.objects.filter(pk__in=_matching_ids(tokens, fenced=connection.vendor == "postgresql"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,14 +241,20 @@ class SearchResults:
 
 
 def document_search_queryset(*, actor: Actor, query: str) -> QuerySet[Document]:
-    """Return the newest ``MAX_RESULTS`` visible documents matching every word of ``query``.
+    """Return the newest ``MAX_RESULTS`` visible documents matching every word of ``query``, newest first.
 
-    Empty for an empty query. The result is sliced: count it and page through it, do not filter it.
+    Empty for an empty query. Runs the search (index lookup and policy filter in one SQL query) at once
+    and returns a queryset over the ids it found, so that counting and paging it afterwards is cheap.
     """
     query_terms = terms(query)[:MAX_QUERY_TERMS]
     if not query_terms:
         return Document.objects.none()
-    matching = Document.objects.filter(pk__in=_matching_ids([blind(term) for term in query_terms]))
-    visible = access.visible(actor, "vault.view", matching)
-    newest_first = visible.select_related("owning_unit").prefetch_related("compartments").order_by("-id")
-    return newest_first[:MAX_RESULTS]  # newest first walks the primary key and stops early
+    visible = access.visible(actor, "vault.view", _matching([blind(term) for term in query_terms]))
+    # Newest first walks the primary key and stops at MAX_RESULTS; only ids travel back.
+    found = list(visible.order_by("-id").values_list("pk", flat=True)[:MAX_RESULTS])
+    return (
+        Document.objects.filter(pk__in=found)
+        .select_related("owning_unit")
+        .prefetch_related("compartments")
+        .order_by("-id")
+    )

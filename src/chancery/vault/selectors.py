@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
 from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.platform.errors import NotFound
-from chancery.vault.models import Comment, Document, DocumentVersion, RetentionClass, Share
+from chancery.vault.models import Comment, DisposalRecord, Document, DocumentVersion, LegalHold, RetentionClass, Share
 
 
 def _documents() -> QuerySet[Document]:
@@ -74,3 +77,41 @@ def document_detail_queryset() -> QuerySet[Document]:
     return _documents().prefetch_related(
         Prefetch("versions", queryset=DocumentVersion.objects.defer("wrapped_key").order_by("-number")),
     )
+
+
+def legal_hold_list(*, actor: Actor, document: Document) -> QuerySet[LegalHold]:
+    """Return a document's legal holds, newest first, for those who manage retention (none for others)."""
+    if not access.can(actor, "vault.retention"):
+        return LegalHold.objects.none()
+    return document.legal_holds.select_related("placed_by").order_by("-placed_at", "-id")
+
+
+def disposal_due_list(*, actor: Actor, until: datetime | None = None, limit: int = 500) -> QuerySet[Document]:
+    """Return documents whose disposal date is before ``until`` (now by default), not yet disposed of.
+
+    Oldest disposal date first. Needs ``vault.retention``. Each carries ``on_hold`` (an unreleased legal
+    hold exists: the disposal job skips it). Show titles only where the actor may also read the document
+    (:func:`readable_document_ids`).
+    """
+    access.require(actor, "vault.retention")
+    active_hold = LegalHold.objects.filter(document_id=OuterRef("pk"), released_at__isnull=True)
+    return (
+        Document.objects.filter(disposed_at__isnull=True, dispose_after__lte=until or timezone.now())
+        .select_related("owning_unit", "retention_class")
+        .annotate(on_hold=Exists(active_hold))
+        .order_by("dispose_after", "pk")[:limit]
+    )
+
+
+def disposal_record_list(*, actor: Actor, limit: int = 100) -> QuerySet[DisposalRecord]:
+    """Return the newest disposal records (what was destroyed, when, why). Needs ``vault.retention``."""
+    access.require(actor, "vault.retention")
+    return DisposalRecord.objects.select_related("document", "document__owning_unit").order_by("-disposed_at", "-id")[
+        :limit
+    ]
+
+
+def readable_document_ids(*, actor: Actor, document_ids: list[int]) -> set[int]:
+    """Return which of ``document_ids`` the actor may read (one query), to decide where titles may show."""
+    visible = access.visible(actor, "vault.view", Document.objects.filter(pk__in=document_ids))
+    return set(visible.values_list("pk", flat=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from chancery.vault import views
+from chancery.vault import views, views_retention
 
 app_name = "vault"
 
@@ -19,4 +19,10 @@ urlpatterns = [
     path("<int:document_id>/shares/", views.share_create, name="share_create"),
     path("<int:document_id>/shares/<int:share_id>/revoke/", views.share_revoke, name="share_revoke"),
     path("<int:document_id>/comments/", views.comment_add, name="comment_add"),
+    path("retention/", views_retention.retention_overview, name="retention"),
+    path("<int:document_id>/holds/", views_retention.legal_hold_place, name="legal_hold_place"),
+    path(
+        "<int:document_id>/holds/<int:hold_id>/release/", views_retention.legal_hold_release, name="legal_hold_release"
+    ),
+    path("<int:document_id>/retention/", views_retention.retention_set, name="retention_set"),
 ]

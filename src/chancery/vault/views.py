@@ -7,6 +7,7 @@ and come back.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -26,7 +27,16 @@ from chancery.platform.errors import DomainError, InvalidInput, NotFound, Permis
 from chancery.platform.http import client_ip
 from chancery.vault import search, selectors, services
 from chancery.vault.errors import IntegrityFailure, RecentMfaRequired
-from chancery.vault.forms import CommentForm, CompareForm, SearchForm, ShareForm, UploadForm, VersionForm
+from chancery.vault.forms import (
+    CommentForm,
+    CompareForm,
+    HoldForm,
+    RetentionForm,
+    SearchForm,
+    ShareForm,
+    UploadForm,
+    VersionForm,
+)
 from chancery.vault.http import download_response, mfa_verified_at, upload_of
 from chancery.vault.redline import redline
 
@@ -128,6 +138,22 @@ def _detail_context(actor: Actor, document: object, **forms: object) -> dict[str
         or (ShareForm(organisations=missions_selectors.organisation_list(actor=actor)) if can_share else None),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "compare_form": CompareForm(),
+        **_retention_context(actor, document),
+    }
+
+
+def _retention_context(actor: Actor, document: Any) -> dict[str, object]:
+    """The legal holds and retention forms, for those who manage retention (nothing for others)."""
+    if not access.can(actor, "vault.retention"):
+        return {"can_retain": False}
+    retention_class = document.retention_class.code if document.retention_class else ""
+    return {
+        "can_retain": True,
+        "holds": selectors.legal_hold_list(actor=actor, document=document),
+        "hold_form": HoldForm(),
+        "retention_form": RetentionForm(
+            initial={"retention_class": retention_class}, retention_classes=selectors.retention_class_list()
+        ),
     }
 
 
