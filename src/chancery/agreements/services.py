@@ -36,6 +36,7 @@ from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.platform.enums import Classification
 from chancery.platform.errors import NotFound
+from chancery.resilience.webhooks.services import webhooks_emit
 from chancery.transparency.services import tlog_append_on_commit
 
 NOTICE_PATTERN = re.compile(r"^\d{1,4}/\d{4}/TB-LPQT$")
@@ -285,8 +286,21 @@ def event_record(
     )
     status = derive_status(agreement.events.values_list("kind", flat=True))
     if status != agreement.status:
+        previous = agreement.status
         agreement.status = status
         agreement.save(update_fields=["status"])
+        webhooks_emit(
+            event_type="agreement.status_changed",
+            organisation_ids=None,
+            view_action="agreements.view",
+            obj=agreement,
+            payload_factory=lambda _partner: {
+                "agreement": {"id": agreement.pk, "title_en": agreement.title_en, "title_vi": agreement.title_vi},
+                "status": status,
+                "previous_status": previous,
+                "event": {"kind": kind, "date": on.isoformat()},
+            },
+        )
     audit_record(
         actor=actor,
         action="agreements.event_record",

@@ -28,6 +28,7 @@ from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.platform.enums import TLP, Classification
 from chancery.platform.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from chancery.resilience.webhooks.services import webhooks_emit
 from chancery.transparency.services import tlog_append_on_commit
 from chancery.vault import crypto, sealing, search, selectors
 from chancery.vault.blobs import blob_store
@@ -575,7 +576,29 @@ def share_create(
                 "expires_at": expires_at.isoformat() if expires_at else None,
             },
         )
+        if external and organisation_id is not None:
+            webhooks_emit(
+                event_type="document.shared",
+                organisation_ids=[organisation_id],
+                view_action="vault.view",
+                obj=document,
+                payload_factory=lambda _partner: _shared_payload(document, share),
+            )
     return share
+
+
+def _shared_payload(document: Document, share: Share) -> dict[str, object]:
+    """What a partner's system is told of a document newly shared with it (metadata it may see)."""
+    return {
+        "document": {
+            "id": document.pk,
+            "title_en": document.title_en,
+            "title_vi": document.title_vi,
+            "classification": document.classification,
+            "tlp": document.tlp,
+        },
+        "share": {"id": share.pk, "expires_at": share.expires_at.isoformat() if share.expires_at else None},
+    }
 
 
 def share_revoke(*, actor: Actor, share_id: int) -> Share:
