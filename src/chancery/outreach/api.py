@@ -1,0 +1,112 @@
+"""The outreach API (mounted at ``/api/v1/outreach``): posts, previews, approval, recovery, accounts.
+
+Handlers are thin: they take the actor the authenticator left on the request, call one selector or
+service and serialise; domain errors become problem+json in the shared handlers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from chancery.outreach import selectors, services
+from chancery.outreach.models import Account, ApprovalStep, Post
+from chancery.outreach.schemas import (
+    AccountBody,
+    AccountOut,
+    ApproveIn,
+    PostBody,
+    PostOut,
+    PostSummaryOut,
+    PreviewIn,
+    PreviewOut,
+    StepOut,
+    WorkflowIn,
+)
+from chancery.platform.api.auth import request_actor
+from chancery.platform.api.pagination import paginated
+from chancery.platform.api.problems import PROBLEM_RESPONSES, Problem
+
+router = Router(tags=["outreach"])
+
+ERRORS: dict[int, Any] = dict(PROBLEM_RESPONSES)
+NOT_FOUND: dict[int, Any] = {**ERRORS, 404: Problem}
+
+
+@router.get("/posts", response={200: list[PostSummaryOut], **ERRORS}, operation_id="outreach_post_list")
+@paginated
+def post_list(request: HttpRequest, state: str = "") -> QuerySet[Post]:
+    """List the posts the caller may see, by scheduled time (optionally one state)."""
+    return selectors.post_list(actor=request_actor(request), state=state[:20])
+
+
+@router.post("/posts", response={201: PostOut, **ERRORS}, operation_id="outreach_post_create")
+def post_create(request: HttpRequest, payload: PostBody) -> Status[Post]:
+    """Create a draft (press officers); refused with the field when a version is over a target's limit."""
+    return Status(201, services.post_create(actor=request_actor(request), content=payload.content()))
+
+
+@router.post("/previews", response={200: list[PreviewOut], **ERRORS}, operation_id="outreach_preview")
+def previews(request: HttpRequest, payload: PreviewIn) -> list[PreviewOut]:
+    """Show what each target account and every platform would keep and cut of each version."""
+    rows = selectors.post_previews(
+        actor=request_actor(request), text_vi=payload.text_vi, text_en=payload.text_en, account_ids=payload.account_ids
+    )
+    return [PreviewOut.of(row) for row in rows]
+
+
+@router.get("/queue", response={200: list[PostSummaryOut], **ERRORS}, operation_id="outreach_approval_queue")
+def approval_queue(request: HttpRequest) -> list[Post]:
+    """List the posts waiting for the caller's approval at their current step."""
+    return selectors.approval_queue(actor=request_actor(request))
+
+
+@router.get("/posts/{post_id}", response={200: PostOut, **NOT_FOUND}, operation_id="outreach_post_get")
+def post_get(request: HttpRequest, post_id: int) -> Post:
+    """Return one post with its targets and URLs; hidden and missing posts both answer 404."""
+    return selectors.post_get(actor=request_actor(request), post_id=post_id)
+
+
+@router.put("/posts/{post_id}", response={200: PostOut, **NOT_FOUND}, operation_id="outreach_post_update")
+def post_update(request: HttpRequest, post_id: int, payload: PostBody) -> Post:
+    """Change a post before publishing (its author); approvals of a changed version expire."""
+    return services.post_update(actor=request_actor(request), post_id=post_id, content=payload.content())
+
+
+@router.post("/posts/{post_id}/submit", response={200: PostOut, **NOT_FOUND}, operation_id="outreach_post_submit")
+def post_submit(request: HttpRequest, post_id: int) -> Post:
+    """Send a draft to approval (its author)."""
+    return services.post_submit(actor=request_actor(request), post_id=post_id)
+
+
+@router.post("/posts/{post_id}/approve", response={200: PostOut, **NOT_FOUND}, operation_id="outreach_post_approve")
+def post_approve(request: HttpRequest, post_id: int, payload: ApproveIn) -> Post:
+    """Approve versions of the post at its current step (an approver of that step, never the author)."""
+    return services.post_approve(actor=request_actor(request), post_id=post_id, languages=list(payload.languages))
+
+
+@router.post("/posts/{post_id}/recover", response={200: PostOut, **NOT_FOUND}, operation_id="outreach_post_recover")
+def post_recover(request: HttpRequest, post_id: int) -> Post:
+    """Retry a failed publication with the same idempotency keys (the unit's press office)."""
+    return services.post_recover(actor=request_actor(request), post_id=post_id)
+
+
+@router.get("/accounts", response={200: list[AccountOut], **ERRORS}, operation_id="outreach_account_list")
+def account_list(request: HttpRequest) -> QuerySet[Account]:
+    """List the active accounts of the caller's unit (never their credentials)."""
+    return selectors.account_list(actor=request_actor(request))
+
+
+@router.post("/accounts", response={201: AccountOut, **ERRORS}, operation_id="outreach_account_create")
+def account_create(request: HttpRequest, payload: AccountBody) -> Status[Account]:
+    """Connect a Mastodon or Bluesky account of the caller's unit; credentials are sealed."""
+    return Status(201, services.account_create(actor=request_actor(request), account=payload.account()))
+
+
+@router.put("/workflow", response={200: list[StepOut], **ERRORS}, operation_id="outreach_workflow_set")
+def workflow_set(request: HttpRequest, payload: WorkflowIn) -> list[ApprovalStep]:
+    """Replace the caller's unit's approval workflow (press officers and administrators of the unit)."""
+    return services.workflow_set(actor=request_actor(request), steps=payload.steps_in())

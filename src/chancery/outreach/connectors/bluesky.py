@@ -1,0 +1,130 @@
+"""Bluesky connector: AT Protocol XRPC with an app password (``com.atproto.server.createSession``).
+
+Publishing creates an ``app.bsky.feed.post`` record with ``com.atproto.repo.createRecord`` under a record
+key (a TID) chosen by Chancery and stored before the first attempt: a retry first asks
+``com.atproto.repo.getRecord`` for that key and only creates the record when it is absent, so a retry
+after a time-out never posts twice. The record is then fetched back with ``getRecord``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import UTC, datetime
+
+import httpx
+
+from chancery.outreach.connectors import parsing
+from chancery.outreach.connectors.base import DEFAULT_TIMEOUT, Published, raise_for_status, send
+from chancery.outreach.connectors.errors import CredentialsRejected, MalformedResponse, Rejected
+
+PLATFORM = "bluesky"
+COLLECTION = "app.bsky.feed.post"
+TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+TOKEN_ERRORS = frozenset({"ExpiredToken", "InvalidToken", "AuthenticationRequired", "AccountTakedown"})
+
+
+def tid_new(*, micros: int | None = None, clock_id: int | None = None) -> str:
+    """Return an AT Protocol TID: 13 base32-sortable characters of (microseconds << 10 | clock id)."""
+    stamp = time.time_ns() // 1000 if micros is None else micros
+    clock = secrets.randbelow(1024) if clock_id is None else clock_id
+    value = ((stamp & ((1 << 53) - 1)) << 10) | (clock & 0x3FF)
+    return "".join(TID_ALPHABET[(value >> (5 * (12 - i))) & 31] for i in range(13))
+
+
+def post_url(*, web_base: str, handle: str, rkey: str) -> str:
+    """Return the public web URL of a post (``<web_base>/profile/<handle>/post/<rkey>``)."""
+    return f"{web_base.rstrip('/')}/profile/{handle}/post/{rkey}"
+
+
+class BlueskyConnector:
+    """Publishing on one Bluesky account (PDS ``base_url``, identifier and app password)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        identifier: str,
+        app_password: str,
+        web_base: str = "https://bsky.app",
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.web_base = web_base
+        self._identifier = identifier
+        self._password = app_password
+        self._client = httpx.Client(timeout=timeout, headers={"Accept": "application/json"}, follow_redirects=False)
+        self._session: parsing.BlueskySession | None = None
+
+    def max_characters(self) -> int | None:
+        """Bluesky's limits are fixed by the lexicon (see :mod:`chancery.outreach.limits`)."""
+        return None
+
+    def _xrpc_check(self, response: httpx.Response) -> None:
+        if response.status_code == 400 and parsing.xrpc_error(response.content) in TOKEN_ERRORS:
+            msg = "bluesky: session expired or revoked; reconnect the account"
+            raise CredentialsRejected(msg)
+        raise_for_status(response, platform=PLATFORM)
+
+    def _login(self) -> parsing.BlueskySession:
+        if self._session is None:
+            response = send(
+                self._client,
+                "POST",
+                f"{self.base_url}/xrpc/com.atproto.server.createSession",
+                platform=PLATFORM,
+                json={"identifier": self._identifier, "password": self._password},
+            )
+            self._xrpc_check(response)
+            self._session = parsing.bluesky_session(response.content)
+        return self._session
+
+    def _get(self, rkey: str) -> parsing.BlueskyRecord | None:
+        session = self._login()
+        response = send(
+            self._client,
+            "GET",
+            f"{self.base_url}/xrpc/com.atproto.repo.getRecord",
+            platform=PLATFORM,
+            params={"repo": session.did, "collection": COLLECTION, "rkey": rkey},
+            headers={"Authorization": f"Bearer {session.access_jwt}"},
+        )
+        if response.status_code == 400 and parsing.xrpc_error(response.content) == "RecordNotFound":
+            return None
+        self._xrpc_check(response)
+        return parsing.bluesky_record(response.content)
+
+    def fetch(self, rkey: str) -> Published:
+        """Fetch a post back by record key (raises Rejected when it does not exist)."""
+        record = self._get(rkey)
+        if record is None:
+            msg = "bluesky: the post is not on the server"
+            raise Rejected(msg)
+        url = post_url(web_base=self.web_base, handle=self._login().handle, rkey=rkey)
+        return Published(remote_id=record.uri, url=url, text=record.text)
+
+    def publish(self, *, text: str, language: str, idempotency_key: str) -> Published:
+        """Create the post under record key ``idempotency_key`` unless it exists, fetch it back, return it."""
+        session = self._login()
+        if self._get(idempotency_key) is None:
+            record = {
+                "$type": COLLECTION,
+                "text": text,
+                "langs": [language],
+                "createdAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            }
+            response = send(
+                self._client,
+                "POST",
+                f"{self.base_url}/xrpc/com.atproto.repo.createRecord",
+                platform=PLATFORM,
+                json={"repo": session.did, "collection": COLLECTION, "rkey": idempotency_key, "record": record},
+                headers={"Authorization": f"Bearer {session.access_jwt}"},
+            )
+            self._xrpc_check(response)
+            parsing.bluesky_created(response.content)
+        fetched = self.fetch(idempotency_key)
+        if fetched.text != text:
+            msg = "bluesky: the post fetched back differs from the text sent"
+            raise MalformedResponse(msg)
+        return fetched

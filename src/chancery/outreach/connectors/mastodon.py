@@ -1,0 +1,59 @@
+"""Mastodon connector: REST API with a bearer access token (OAuth 2 app token with ``write:statuses``).
+
+Publishing sends ``POST /api/v1/statuses`` with an ``Idempotency-Key`` header (Mastodon returns the same
+status for the same key for an hour, so a retry after a time-out never posts twice), then fetches the
+status back with ``GET /api/v1/statuses/:id``. The limit comes from ``GET /api/v1/instance``.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from chancery.outreach.connectors import parsing
+from chancery.outreach.connectors.base import DEFAULT_TIMEOUT, Published, raise_for_status, send
+from chancery.outreach.connectors.errors import MalformedResponse
+
+PLATFORM = "mastodon"
+
+
+class MastodonConnector:
+    """Publishing on one Mastodon account (``base_url`` of the instance, an access token)."""
+
+    def __init__(self, *, base_url: str, access_token: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._client = httpx.Client(
+            timeout=timeout,
+            headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
+            follow_redirects=False,
+        )
+
+    def max_characters(self) -> int | None:
+        """Return the instance's ``configuration.statuses.max_characters`` (raises ConnectorError)."""
+        response = send(self._client, "GET", f"{self.base_url}/api/v1/instance", platform=PLATFORM)
+        raise_for_status(response, platform=PLATFORM)
+        return parsing.mastodon_max_characters(response.content)
+
+    def fetch(self, status_id: str) -> Published:
+        """Fetch a status back by id and return its URL and content."""
+        response = send(self._client, "GET", f"{self.base_url}/api/v1/statuses/{status_id}", platform=PLATFORM)
+        raise_for_status(response, platform=PLATFORM)
+        status = parsing.mastodon_status(response.content)
+        return Published(remote_id=status.status_id, url=status.url, text=status.content)
+
+    def publish(self, *, text: str, language: str, idempotency_key: str) -> Published:
+        """Post a public status once per key, fetch it back and return it (raises ConnectorError)."""
+        response = send(
+            self._client,
+            "POST",
+            f"{self.base_url}/api/v1/statuses",
+            platform=PLATFORM,
+            json={"status": text, "visibility": "public", "language": language},
+            headers={"Idempotency-Key": idempotency_key},
+        )
+        raise_for_status(response, platform=PLATFORM)
+        created = parsing.mastodon_status(response.content)
+        fetched = self.fetch(created.status_id)
+        if fetched.remote_id != created.status_id:
+            msg = "mastodon: the status fetched back is not the one created"
+            raise MalformedResponse(msg)
+        return fetched

@@ -1,0 +1,305 @@
+"""Local fake Mastodon and Bluesky servers speaking the real protocols, for the tests and the demo.
+
+Threaded ``http.server`` servers on 127.0.0.1 that store posts in memory and honour what the connectors
+rely on: Mastodon's ``Idempotency-Key`` on ``POST /api/v1/statuses``, ``GET /api/v1/statuses/:id`` and
+``GET /api/v1/instance``; the AT Protocol's ``createSession``, ``createRecord`` (a record key that exists
+is refused) and ``getRecord``. ``fail_next(kind)`` injects one fault into the next write: ``"429"``,
+``"500"``, ``"malformed"``, ``"401"`` or ``"drop"`` (the post is stored, then the connection is closed
+without an answer, as when a response times out). Never used by production code paths.
+
+Run both for the demo: ``python -m chancery.outreach.fake_servers --mastodon-port 8701 --bluesky-port 8702``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Self
+from urllib.parse import parse_qs, urlsplit
+
+import regex
+
+MASTODON_TOKEN = "fake-mastodon-token"  # noqa: S105 - a fake server's fixed test credential
+BLUESKY_PASSWORD = "fake-app-password"  # noqa: S105
+
+
+@dataclass
+class FakeState:
+    """What a fake server stores: posts by id, idempotency keys, pending faults, and a request log."""
+
+    posts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    idempotency: dict[str, str] = field(default_factory=dict)
+    faults: list[str] = field(default_factory=list)
+    writes: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _FakeServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's signature
+        return
+
+    def _reply(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _body(self) -> dict[str, Any]:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            data = json.loads(raw or b"{}")
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _fault(self) -> str:
+        with self.server.state.lock:
+            return self.server.state.faults.pop(0) if self.server.state.faults else ""
+
+    def _apply_fault(self, fault: str) -> bool:
+        """Answer for a fault other than ``drop``; True when the request was answered."""
+        if fault == "429":
+            self._reply(429, {"error": "Too many requests"}, {"Retry-After": "30"})
+        elif fault == "500":
+            self._reply(500, {"error": "Internal server error"})
+        elif fault == "malformed":
+            self._reply(200, b"<html>not json")
+        elif fault == "401":
+            self._reply(401, {"error": "The access token was revoked"})
+        else:
+            return False
+        return True
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        self.connection.shutdown(2)
+
+
+class _FakeServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, handler: type[_Handler], port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), handler)
+        self.state = FakeState()
+
+    @property
+    def base_url(self) -> str:
+        """Return ``http://127.0.0.1:<port>``."""
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def fail_next(self, kind: str) -> None:
+        """Inject one fault into the next write request (see the module docstring)."""
+        with self.state.lock:
+            self.state.faults.append(kind)
+
+    def start(self) -> Self:
+        """Serve in a daemon thread and return self."""
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self.shutdown()
+        self.server_close()
+
+
+class _MastodonHandler(_Handler):
+    server: FakeMastodon
+
+    def _authorised(self) -> bool:
+        if self.headers.get("Authorization") != f"Bearer {self.server.token}" or self.server.revoked:
+            self._reply(401, {"error": "The access token is invalid"})
+            return False
+        return True
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path == "/api/v1/instance":
+            limit = self.server.max_characters
+            self._reply(200, {"uri": "fake.mastodon", "configuration": {"statuses": {"max_characters": limit}}})
+            return
+        if path.startswith("/api/v1/statuses/") and self._authorised():
+            status = self.server.state.posts.get(path.rsplit("/", 1)[-1])
+            if status is None:
+                self._reply(404, {"error": "Record not found"})
+            else:
+                self._reply(200, status)
+
+    def do_POST(self) -> None:
+        if urlsplit(self.path).path != "/api/v1/statuses":
+            self._reply(404, {"error": "Not found"})
+            return
+        if not self._authorised():
+            return
+        fault = self._fault()
+        if self._apply_fault(fault):
+            return
+        body = self._body()
+        text = body.get("status")
+        if not isinstance(text, str) or not text.strip():
+            self._reply(422, {"error": "Validation failed: Text can't be blank"})
+            return
+        if len(regex.findall(r"\X", text)) > self.server.max_characters:
+            self._reply(422, {"error": "Validation failed: Text character limit exceeded"})
+            return
+        state = self.server.state
+        key = self.headers.get("Idempotency-Key") or ""
+        with state.lock:
+            status_id = state.idempotency.get(key) if key else None
+            if status_id is None:
+                status_id = str(100000 + len(state.posts) + 1)
+                state.posts[status_id] = {
+                    "id": status_id,
+                    "url": f"{self.server.base_url}/@{self.server.username}/{status_id}",
+                    "content": f"<p>{text}</p>",
+                    "language": body.get("language"),
+                    "visibility": body.get("visibility", "public"),
+                }
+                state.writes += 1
+                if key:
+                    state.idempotency[key] = status_id
+        if fault == "drop":
+            self._drop()
+            return
+        self._reply(200, state.posts[status_id])
+
+
+class FakeMastodon(_FakeServer):
+    """A fake Mastodon instance with one account (``username``, bearer ``token``)."""
+
+    def __init__(
+        self, *, port: int = 0, token: str = MASTODON_TOKEN, username: str = "mofa", max_characters: int = 500
+    ) -> None:
+        super().__init__(_MastodonHandler, port)
+        self.token = token
+        self.username = username
+        self.max_characters = max_characters
+        self.revoked = False
+
+
+class _BlueskyHandler(_Handler):
+    server: FakeBluesky
+
+    def _session(self) -> bool:
+        token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        if token not in self.server.tokens:
+            self._reply(400, {"error": "InvalidToken", "message": "Token could not be verified"})
+            return False
+        return True
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        if parts.path != "/xrpc/com.atproto.repo.getRecord":
+            self._reply(404, {"error": "MethodNotImplemented"})
+            return
+        if not self._session():
+            return
+        query = {name: values[0] for name, values in parse_qs(parts.query).items()}
+        uri = f"at://{query.get('repo', '')}/{query.get('collection', '')}/{query.get('rkey', '')}"
+        record = self.server.state.posts.get(uri)
+        if record is None:
+            self._reply(400, {"error": "RecordNotFound", "message": f"Could not locate record: {uri}"})
+            return
+        self._reply(200, record)
+
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        if path == "/xrpc/com.atproto.server.createSession":
+            self._create_session()
+        elif path == "/xrpc/com.atproto.repo.createRecord":
+            if self._session():
+                self._create_record()
+        else:
+            self._reply(404, {"error": "MethodNotImplemented"})
+
+    def _create_session(self) -> None:
+        body = self._body()
+        server = self.server
+        if body.get("identifier") not in {server.handle, server.did} or body.get("password") != server.password:
+            self._reply(401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"})
+            return
+        token = secrets.token_urlsafe(16)
+        server.tokens.add(token)
+        self._reply(
+            200, {"did": server.did, "handle": server.handle, "accessJwt": token, "refreshJwt": token + ".refresh"}
+        )
+
+    def _create_record(self) -> None:
+        fault = self._fault()
+        if self._apply_fault(fault):
+            return
+        body = self._body()
+        record = body.get("record")
+        text = record.get("text") if isinstance(record, dict) else None
+        if not isinstance(text, str):
+            self._reply(400, {"error": "InvalidRequest", "message": "Record/text must be a string"})
+            return
+        if len(regex.findall(r"\X", text)) > 300 or len(text.encode()) > 3000:
+            self._reply(
+                400, {"error": "InvalidRequest", "message": "Record/text must not be longer than 300 graphemes"}
+            )
+            return
+        if body.get("repo") != self.server.did:
+            self._reply(400, {"error": "InvalidRequest", "message": "Invalid repo"})
+            return
+        rkey = str(body.get("rkey") or secrets.token_hex(6))
+        uri = f"at://{self.server.did}/{body.get('collection')}/{rkey}"
+        state = self.server.state
+        with state.lock:
+            if uri in state.posts:
+                self._reply(400, {"error": "InvalidRequest", "message": "Record already exists"})
+                return
+            cid = "bafyrei" + secrets.token_hex(20)
+            state.posts[uri] = {"uri": uri, "cid": cid, "value": record}
+            state.writes += 1
+        if fault == "drop":
+            self._drop()
+            return
+        self._reply(200, {"uri": uri, "cid": cid})
+
+
+class FakeBluesky(_FakeServer):
+    """A fake AT Protocol PDS with one account (``handle``, app ``password``)."""
+
+    def __init__(self, *, port: int = 0, handle: str = "mofa.bsky.test", password: str = BLUESKY_PASSWORD) -> None:
+        super().__init__(_BlueskyHandler, port)
+        self.handle = handle
+        self.did = "did:plc:" + secrets.token_hex(12)
+        self.password = password
+        self.tokens: set[str] = set()
+
+    def revoke_sessions(self) -> None:
+        """Invalidate every session token (the next call answers ``InvalidToken``)."""
+        self.tokens.clear()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run both fake servers in the foreground until interrupted (for the demo)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--mastodon-port", type=int, default=8701)
+    parser.add_argument("--bluesky-port", type=int, default=8702)
+    args = parser.parse_args(argv)
+    mastodon = FakeMastodon(port=args.mastodon_port).start()
+    bluesky = FakeBluesky(port=args.bluesky_port).start()
+    print(f"fake Mastodon on {mastodon.base_url} (token {mastodon.token})")
+    print(f"fake Bluesky on {bluesky.base_url} (handle {bluesky.handle}, app password {bluesky.password})")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        mastodon.stop()
+        bluesky.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""Platform accounts (credentials sealed), approval steps, posts with both language versions, targets.
+
+Post texts are meant for publication and stay plain (they become public once approved); an account's
+credentials are sealed under a per-account data key wrapped by the vault's keyring
+(:mod:`chancery.vault.text_sealing`, registered in :mod:`chancery.outreach.key_holders`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chancery.outreach.enums import Language, PlatformChoice, PostState, StepMode, TargetState
+
+
+class Account(models.Model):
+    """A unit's account on a platform, posting in one language."""
+
+    organisation = models.ForeignKey(
+        "missions.Organisation", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="outreach_accounts"
+    )
+    platform = models.CharField(_("platform"), max_length=16, choices=PlatformChoice.choices)
+    base_url = models.URLField(_("server address"))
+    web_base_url = models.URLField(_("public web address"), blank=True)
+    handle = models.CharField(_("handle"), max_length=200)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    max_characters = models.PositiveIntegerField(_("character limit reported"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    key_id = models.CharField(max_length=32, unique=True)
+    kek_id = models.CharField(max_length=64)
+    wrapped_key = models.BinaryField(null=True)
+    credentials_sealed = models.BinaryField()
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("platform account")
+        verbose_name_plural = _("platform accounts")
+        ordering = ["organisation_id", "platform", "handle"]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.handle}"
+
+
+class ApprovalStep(models.Model):
+    """One tier of a unit's approval workflow; steps are passed in ``position`` order."""
+
+    organisation = models.ForeignKey(
+        "missions.Organisation", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="outreach_steps"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=100)
+    mode = models.CharField(_("mode"), max_length=3, choices=StepMode.choices, default=StepMode.ANY)
+    approvers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("approvers"), related_name="+")
+
+    class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        ordering = ["organisation_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "position"], name="outreach_step_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.position}: {self.name}"
+
+
+class Post(models.Model):
+    """A statement in Vietnamese and English for one or more platform accounts and the ministry's channel."""
+
+    organisation = models.ForeignKey(
+        "missions.Organisation", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="outreach_posts"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="outreach_posts"
+    )
+    title = models.CharField(_("working title"), max_length=200)
+    text_vi = models.TextField(_("Vietnamese text"))
+    text_en = models.TextField(_("English text"))
+    ai_assisted = models.BooleanField(_("AI-assisted text"), default=False)
+    state = models.CharField(_("state"), max_length=16, choices=PostState.choices, default=PostState.DRAFT)
+    scheduled_for = models.DateTimeField(_("scheduled for"), db_index=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    statement_published_at = models.DateTimeField(_("on the ministry's channel since"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["scheduled_for", "pk"]
+
+    def __str__(self) -> str:
+        return f"post {self.pk}"
+
+    def text(self, language: str) -> str:
+        """Return the version in ``language`` (``"vi"`` or ``"en"``)."""
+        return self.text_vi if language == Language.VI else self.text_en
+
+
+class Target(models.Model):
+    """A post's copy on one account, with the idempotency key fixed before the first attempt."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="targets")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="targets")
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    state = models.CharField(max_length=16, choices=TargetState.choices, default=TargetState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    remote_id = models.CharField(max_length=600, blank=True)
+    url = models.URLField(max_length=600, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("publishing target")
+        verbose_name_plural = _("publishing targets")
+        ordering = ["post_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["post", "account"], name="outreach_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} -> {self.account_id}"
+
+
+class Approval(models.Model):
+    """One approver's approval of one language version at one step, valid only for that exact text."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="approvals")
+    step = models.ForeignKey(ApprovalStep, on_delete=models.CASCADE, related_name="+")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(max_length=2, choices=Language.choices)
+    text_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        ordering = ["post_id", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "step", "approver", "language", "text_sha256"], name="outreach_approval_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}/{self.step_id}/{self.language} by {self.approver_id}"

@@ -1,0 +1,177 @@
+"""API schemas for outreach (one in/out shape per operation)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+from chancery.outreach.models import Post
+from chancery.outreach.previews import Preview
+from chancery.outreach.services import AccountIn, PostIn, StepIn
+
+
+class PostBody(Schema):
+    """A post's content: both language versions, target accounts and the publication time (with zone)."""
+
+    title: str = Field(max_length=200)
+    text_vi: str = Field(max_length=63_206)
+    text_en: str = Field(max_length=63_206)
+    account_ids: list[int] = Field(max_length=50)
+    scheduled_for: datetime
+    ai_assisted: bool = False
+
+    def content(self) -> PostIn:
+        """Return the service's input."""
+        return PostIn(**self.model_dump())
+
+
+class PreviewIn(Schema):
+    """Texts to check against the chosen accounts and every platform."""
+
+    text_vi: str = Field(max_length=63_206)
+    text_en: str = Field(max_length=63_206)
+    account_ids: list[int] = Field(default_factory=list, max_length=50)
+
+
+class PreviewOut(Schema):
+    """What one platform would do with one version: length in its unit, the part kept and the part cut."""
+
+    language: str
+    handle: str = Field(description="the target account, or empty for the generic check of a platform")
+    platform: str
+    unit: str
+    length: int
+    limit: int
+    byte_length: int
+    byte_limit: int = Field(description="0 when the platform has no byte limit")
+    ok: bool
+    kept: str
+    cut: str
+
+    @staticmethod
+    def of(preview: Preview) -> PreviewOut:
+        """Build from a preview row."""
+        check = preview.check
+        return PreviewOut(
+            language=preview.language,
+            handle=preview.handle,
+            platform=check.platform,
+            unit=check.unit,
+            length=check.length,
+            limit=check.limit,
+            byte_length=check.byte_length,
+            byte_limit=check.byte_limit,
+            ok=check.ok,
+            kept=check.kept,
+            cut=check.cut,
+        )
+
+
+class TargetOut(Schema):
+    """A post's copy on one account: its state and, once fetched back, its URL."""
+
+    id: int
+    platform: str = Field(alias="account.platform")
+    handle: str = Field(alias="account.handle")
+    language: str = Field(alias="account.language")
+    state: str
+    attempts: int
+    last_error: str
+    url: str
+    published_at: datetime | None
+
+
+class PostOut(Schema):
+    """A post with both versions, its state and its targets."""
+
+    id: int
+    title: str
+    text_vi: str
+    text_en: str
+    ai_assisted: bool
+    state: str
+    scheduled_for: datetime
+    revision: int
+    author: str = Field(alias="author.username")
+    statement_published_at: datetime | None
+    targets: list[TargetOut]
+
+    @staticmethod
+    def resolve_targets(post: Post) -> list[object]:
+        """Return the targets with their accounts."""
+        return list(post.targets.select_related("account").order_by("pk"))
+
+
+class PostSummaryOut(Schema):
+    """A post as listed (no text)."""
+
+    id: int
+    title: str
+    state: str
+    scheduled_for: datetime
+    author: str = Field(alias="author.username")
+
+
+def _both() -> list[Literal["vi", "en"]]:
+    return ["vi", "en"]
+
+
+class ApproveIn(Schema):
+    """The language versions approved (both by default)."""
+
+    languages: list[Literal["vi", "en"]] = Field(default_factory=_both, min_length=1, max_length=2)
+
+
+class AccountBody(Schema):
+    """A platform account to connect; credentials are sealed at once and never returned."""
+
+    platform: Literal["mastodon", "bluesky", "x", "facebook"]
+    base_url: str = Field(max_length=200)
+    web_base_url: str = Field(default="", max_length=200)
+    handle: str = Field(max_length=200)
+    language: Literal["vi", "en"]
+    credentials: dict[str, str] = Field(description="mastodon: access_token; bluesky: identifier, app_password")
+
+    def account(self) -> AccountIn:
+        """Return the service's input."""
+        return AccountIn(**self.model_dump())
+
+
+class AccountOut(Schema):
+    """A connected account (never its credentials)."""
+
+    id: int
+    platform: str
+    base_url: str
+    handle: str
+    language: str
+    max_characters: int | None
+    is_active: bool
+
+
+class StepBody(Schema):
+    """One approval step."""
+
+    name: str = Field(max_length=100)
+    mode: Literal["any", "all"]
+    approver_ids: list[int] = Field(min_length=1, max_length=50)
+
+
+class WorkflowIn(Schema):
+    """The unit's workflow, in order."""
+
+    steps: list[StepBody] = Field(min_length=1, max_length=10)
+
+    def steps_in(self) -> list[StepIn]:
+        """Return the service's input."""
+        return [StepIn(**step.model_dump()) for step in self.steps]
+
+
+class StepOut(Schema):
+    """A stored approval step."""
+
+    position: int
+    name: str
+    mode: str

@@ -1,0 +1,188 @@
+"""Pages: the calendar by week, the approval queue, the draft form with previews, and the post page.
+
+Each view parses the request, calls one selector or service and renders; domain errors become 404 pages
+or form and flash messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chancery.outreach import selectors, services
+from chancery.outreach.forms import PostForm, initial_from
+from chancery.outreach.models import Post
+from chancery.platform import access
+from chancery.platform.errors import DomainError, NotFound
+from chancery.platform.http import page_actor
+
+
+def _week_start(raw: str) -> date:
+    try:
+        day = date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    return day - timedelta(days=day.weekday())
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Render the posts scheduled in one week (Monday to Sunday), day by day, with links to the weeks around."""
+    actor = page_actor(request)
+    if not access.can(actor, "outreach.view"):
+        raise DjangoPermissionDenied
+    monday = _week_start(request.GET.get("week", ""))
+    start = timezone.make_aware(datetime.combine(monday, time.min))
+    posts = list(selectors.calendar_week(actor=actor, week_start=start))
+    days = [
+        (
+            monday + timedelta(days=i),
+            [p for p in posts if timezone.localdate(p.scheduled_for) == monday + timedelta(days=i)],
+        )
+        for i in range(7)
+    ]
+    context = {
+        "days": days,
+        "monday": monday,
+        "previous": monday - timedelta(days=7),
+        "next": monday + timedelta(days=7),
+        "can_draft": access.can(actor, "outreach.draft"),
+    }
+    return render(request, "outreach/calendar.html", context)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Render the posts waiting for the user's approval at their current step."""
+    actor = page_actor(request)
+    if not access.can(actor, "outreach.view"):
+        raise DjangoPermissionDenied
+    return render(request, "outreach/queue.html", {"posts": selectors.approval_queue(actor=actor)})
+
+
+def _form_errors(form: PostForm, error: DomainError) -> None:
+    for name, found in error.errors.items():
+        field = {"account_ids": "accounts"}.get(name, name)
+        for message in found:
+            form.add_error(field if field in form.fields else None, message)
+    if not error.errors:
+        form.add_error(None, error.detail)
+
+
+def _compose(
+    request: HttpRequest, *, save: Callable[[PostForm], Post], initial: dict[str, Any] | None, title: str
+) -> HttpResponse:
+    actor = page_actor(request)
+    accounts = list(selectors.account_list(actor=actor))
+    form = PostForm(request.POST or None, initial=initial, accounts=accounts)
+    previews = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            content = form.content()
+            previews = selectors.post_previews(
+                actor=actor, text_vi=content.text_vi, text_en=content.text_en, account_ids=content.account_ids
+            )
+        else:
+            try:
+                post = save(form)
+            except DomainError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("The draft is saved."))
+                return redirect("outreach:detail", post_id=post.pk)
+    status = 400 if request.method == "POST" and form.errors else 200
+    context = {"form": form, "title": title, "previews": previews, "has_accounts": bool(accounts)}
+    return render(request, "outreach/form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose(request: HttpRequest) -> HttpResponse:
+    """Show the draft form (with per-platform previews on request) and create a draft on save."""
+    actor = page_actor(request)
+    if not access.can(actor, "outreach.draft"):
+        raise DjangoPermissionDenied
+    return _compose(
+        request,
+        save=lambda form: services.post_create(actor=actor, content=form.content()),
+        initial=None,
+        title=_("Draft a post"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Show a post for editing; saving a changed version expires that version's approvals."""
+    actor = page_actor(request)
+    try:
+        post = selectors.post_get(actor=actor, post_id=post_id)
+    except NotFound:
+        raise Http404 from None
+    if not access.can(actor, "outreach.edit", post):
+        raise DjangoPermissionDenied
+    return _compose(
+        request,
+        save=lambda form: services.post_update(actor=actor, post_id=post_id, content=form.content()),
+        initial=initial_from(post),
+        title=_("Revise the post"),
+    )
+
+
+@login_required
+def detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Render one post: both versions, the approval steps, the targets with their URLs, allowed actions."""
+    actor = page_actor(request)
+    try:
+        post = selectors.post_get(actor=actor, post_id=post_id)
+    except NotFound:
+        raise Http404 from None
+    context = {
+        "post": post,
+        "targets": selectors.post_targets(actor=actor, post=post),
+        "steps": selectors.post_steps(actor=actor, post=post),
+        "may": {verb: access.can(actor, f"outreach.{verb}", post) for verb in ("edit", "submit", "approve", "recover")},
+    }
+    return render(request, "outreach/detail.html", context)
+
+
+DONE = {
+    "submit": gettext_lazy("Sent for approval."),
+    "approve": gettext_lazy("Approved."),
+    "recover": gettext_lazy("Queued for publishing again."),
+}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, post_id: int, verb: str) -> HttpResponse:
+    """Perform one action on a post (submit, approve with the chosen versions, recover), then show it."""
+    actor = page_actor(request)
+    try:
+        if verb == "submit":
+            services.post_submit(actor=actor, post_id=post_id)
+        elif verb == "approve":
+            services.post_approve(actor=actor, post_id=post_id, languages=request.POST.getlist("languages") or None)
+        elif verb == "recover":
+            services.post_recover(actor=actor, post_id=post_id)
+        else:
+            raise Http404
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        detail = "; ".join(m for found in error.errors.values() for m in found) or error.detail
+        messages.error(request, detail)
+    else:
+        messages.success(request, DONE[verb])
+    return redirect("outreach:detail", post_id=post_id)
