@@ -19,6 +19,7 @@ TAGS_MAX = 12
 CAPTIONS_MAX = 5
 CAPTION_MAX = 64
 ADDRESSEES_MAX = 50
+ATTACHMENTS_MAX = 20
 TAG = re.compile(r"^[A-Z]{2,6}$")
 
 
@@ -44,6 +45,8 @@ class CableContent:
     tags: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     reference_ids: list[int] = field(default_factory=list)
+    compartment_codes: list[str] = field(default_factory=list)
+    attachment_ids: list[int] = field(default_factory=list)
 
 
 def _add(errors: dict[str, list[str]], name: str, message: str) -> None:
@@ -88,6 +91,8 @@ def _routing_errors(content: CableContent, errors: dict[str, list[str]]) -> None
     if len(content.captions) > CAPTIONS_MAX or any(len(c) > CAPTION_MAX for c in content.captions):
         message = _("At most %(n)d captions of %(m)d characters.") % {"n": CAPTIONS_MAX, "m": CAPTION_MAX}
         _add(errors, "captions", message)
+    if len(content.attachment_ids) > ATTACHMENTS_MAX:
+        _add(errors, "attachment_ids", _("At most %(n)d attachments.") % {"n": ATTACHMENTS_MAX})
 
 
 def content_errors(content: CableContent) -> dict[str, list[str]]:
@@ -115,6 +120,8 @@ def normalised(content: CableContent) -> CableContent:
         tags=unique([t.upper() for t in content.tags]),
         captions=unique(content.captions),
         reference_ids=sorted(set(content.reference_ids)),
+        compartment_codes=sorted(set(unique(content.compartment_codes))),
+        attachment_ids=list(dict.fromkeys(content.attachment_ids)),
     )
 
 

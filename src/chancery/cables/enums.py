@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CableState(models.TextChoices):
@@ -25,8 +26,8 @@ SENT_STATES = frozenset({CableState.RELEASED, CableState.DELIVERED, CableState.A
 class AddresseeKind(models.TextChoices):
     """Action addressees must act (and acknowledge urgent traffic); info addressees are kept informed."""
 
-    ACTION = "action", _("Action")
-    INFO = "info", _("Info")
+    ACTION = "action", pgettext_lazy("cable addressee", "Action")
+    INFO = "info", pgettext_lazy("cable addressee", "Info")
 
 
 class ClearanceStatus(models.TextChoices):

@@ -42,9 +42,28 @@ class CableForm(forms.Form):
     references = forms.CharField(
         label=_("References"), required=False, help_text=_("Numbers (ids) of earlier cables, separated by commas.")
     )
+    compartments = forms.MultipleChoiceField(
+        label=_("Compartments"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only readers holding every compartment chosen will see the cable."),
+    )
+    attachments = forms.CharField(
+        label=_("Attachments from the vault"),
+        required=False,
+        help_text=_("Numbers (ids) of vault documents you may read, separated by commas."),
+    )
 
-    def __init__(self, *args: Any, clearance: int, units: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        clearance: int,
+        units: list[tuple[str, str]],
+        compartments: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["compartments"].choices = compartments or []  # type: ignore[attr-defined]
         markings = [(value, label) for value, label in Classification.choices if value <= clearance]
         self.fields["classification"].choices = markings  # type: ignore[attr-defined]
         self.fields["precedence"].choices = [(p, p) for p in settings.CABLE_PRECEDENCES]  # type: ignore[attr-defined]
@@ -84,6 +103,13 @@ class CableForm(forms.Form):
         """The checkbox groups for addressees and clearers."""
         return [self[name] for name in ("action", "info", "clearers")]
 
+    def clean_attachments(self) -> list[int]:
+        """Parse the attached vault document ids (digits only)."""
+        values = _split(self.cleaned_data.get("attachments") or "")
+        if any(not v.isdigit() for v in values):
+            raise forms.ValidationError(_("Use vault document ids (digits) separated by commas."))
+        return [int(v) for v in values]
+
     def clean_references(self) -> list[int]:
         """Parse the reference ids (digits only)."""
         values = _split(self.cleaned_data.get("references") or "")
@@ -112,6 +138,8 @@ class CableForm(forms.Form):
             tags=_split(data.get("tags") or ""),
             captions=_split(data.get("captions") or ""),
             reference_ids=list(data.get("references") or []),
+            compartment_codes=list(data.get("compartments") or []),
+            attachment_ids=list(data.get("attachments") or []),
         )
 
 
@@ -129,6 +157,8 @@ def initial_from(view: Any) -> dict[str, Any]:
         "info": [a.organisation.code for a in view.addressees if a.kind == "info"],
         "clearers": [c.office.code for c in view.clearances],
         "references": ", ".join(str(r.pk) for r in view.references),
+        "compartments": list(view.compartments),
+        "attachments": ", ".join(str(a.document_id) for a in view.attachments),
     }
     for paragraph in view.paragraphs:
         initial[f"p{paragraph.number}_classification"] = paragraph.classification

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chancery.cables.enums import AddresseeKind, CableState, ClearanceStatus
 from chancery.platform.enums import Classification
@@ -86,6 +87,9 @@ class Cable(models.Model):
         related_name="cables_returned",
     )
     content_sha256 = models.CharField(_("SHA-256 of the canonical cable"), max_length=64, blank=True)
+    compartments = models.ManyToManyField(
+        "missions.Compartment", verbose_name=_("compartments"), blank=True, related_name="cables"
+    )
 
     class Meta:
         ordering = ["-released_at", "-updated_at", "-id"]
@@ -131,6 +135,31 @@ class Paragraph(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cable_id}.{self.number}"
+
+
+class Attachment(models.Model):
+    """A vault document attached to a cable, pinned to the version (and its SHA-256) current when attached.
+
+    Only the reference lives here: the content stays in the vault, and a reader sees the attachment only
+    when the vault's policy lets them read the document.
+    """
+
+    cable = models.ForeignKey(Cable, verbose_name=_("cable"), on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "vault.Document", verbose_name=_("document"), on_delete=models.PROTECT, related_name="cable_attachments"
+    )
+    version_number = models.PositiveIntegerField(_("version"))
+    sha256 = models.CharField(_("SHA-256 of the version"), max_length=64)
+    position = models.PositiveIntegerField(pgettext_lazy("order in a list", "position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [models.UniqueConstraint(fields=["cable", "document"], name="cable_attachment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.cable_id}:{self.document_id}v{self.version_number}"
 
 
 class Addressee(models.Model):
@@ -180,8 +209,8 @@ class Clearance(models.Model):
 
     class Meta:
         ordering = ["office__code"]
-        verbose_name = _("clearance")
-        verbose_name_plural = _("clearances")
+        verbose_name = pgettext_lazy("cable concurrence", "clearance")
+        verbose_name_plural = pgettext_lazy("cable concurrence", "clearances")
         constraints = [models.UniqueConstraint(fields=["cable", "office"], name="clearance_office_unique")]
 
     def __str__(self) -> str:

@@ -17,8 +17,15 @@ Approving and releasing (``cables.release``)
     (the ministry, for its departments and missions) releases a cleared cable within their clearance;
     never the drafter (four eyes).
 
+Compartments
+    A cable may carry compartments (``missions.Compartment`` codes). Every rule below that says "cleared
+    for the cable" also means "holds every one of its compartments": a reader, clearer, approver or
+    acknowledging officer who lacks one is treated as not cleared (and reading is hidden, as for a
+    classification above the reader's clearance). A drafter marks a cable only with compartments they hold.
+
 Reading (``cables.view``, hidden on refusal)
-    Always: the reader's clearance reaches the cable's classification, and the reader is internal. Then
+    Always: the reader's clearance reaches the cable's classification, the reader holds every compartment
+    of the cable, and the reader is internal. Then
     need-to-know: the drafter; members of the originating unit; members of a clearing office once the
     cable left draft; approvers of the unit above the originator once it left draft; members of an
     addressee once it is released.
@@ -32,7 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chancery.cables.enums import (
     DRAFTER_ROLES,
@@ -46,13 +53,25 @@ from chancery.cables.models import Cable
 from chancery.missions.enums import EXTERNAL_KINDS
 from chancery.platform import access
 from chancery.platform.actor import Actor
+from chancery.platform.markings import may_read_marking
 
 
 @dataclass(frozen=True, slots=True)
 class CableDraft:
-    """What ``cables.draft`` decides on: the classification asked for."""
+    """What ``cables.draft`` decides on: the classification and the compartments asked for."""
 
     classification: int
+    compartments: frozenset[str] = frozenset()
+
+
+def cable_compartments(cable: Cable) -> frozenset[str]:
+    """Return the codes of the cable's compartments (one query unless prefetched)."""
+    return frozenset(compartment.code for compartment in cable.compartments.all())
+
+
+def cleared_for_cable(actor: Actor, cable: Cable) -> bool:
+    """True when the actor's clearance reaches the cable's classification and it holds every compartment."""
+    return may_read_marking(actor, classification=cable.classification, compartments=cable_compartments(cable))
 
 
 def is_internal(actor: Actor) -> bool:
@@ -75,7 +94,9 @@ def can_draft(actor: Actor, draft: CableDraft | None) -> bool:
     """Drafting roles of an internal unit, within their clearance."""
     if not is_internal(actor) or actor.role not in DRAFTER_ROLES:
         return False
-    return draft is None or actor.cleared_for(draft.classification)
+    return draft is None or may_read_marking(
+        actor, classification=draft.classification, compartments=draft.compartments
+    )
 
 
 @access.rule("cables.edit", scope="write")
@@ -87,7 +108,7 @@ def can_edit(actor: Actor, cable: Cable | None) -> bool:
         is_internal(actor)
         and cable.drafter_id == actor.user_id
         and cable.state in EDITABLE_STATES
-        and actor.cleared_for(cable.classification)
+        and cleared_for_cable(actor, cable)
     )
 
 
@@ -96,7 +117,7 @@ def can_clear(actor: Actor, cable: Cable | None) -> bool:
     """Drafting roles of a clearing office whose decision is pending, cleared for the cable."""
     if cable is None or cable.state != CableState.IN_CLEARANCE:
         return False
-    if not is_internal(actor) or actor.role not in DRAFTER_ROLES or not actor.cleared_for(cable.classification):
+    if not is_internal(actor) or actor.role not in DRAFTER_ROLES or not cleared_for_cable(actor, cable):
         return False
     return cable.clearances.filter(office_id=actor.organisation_id, status=ClearanceStatus.PENDING).exists()
 
@@ -111,7 +132,7 @@ def can_release(actor: Actor, cable: Cable | None) -> bool:
         and cable.state == CableState.CLEARED
         and actor.organisation_id in {cable.originator_id, cable.originator.parent_id}
         and cable.drafter_id != actor.user_id
-        and actor.cleared_for(cable.classification)
+        and cleared_for_cable(actor, cable)
     )
 
 
@@ -120,7 +141,7 @@ def can_acknowledge(actor: Actor, cable: Cable | None) -> bool:
     """A member of an action addressee whose copy awaits acknowledgement, cleared for the cable."""
     if cable is None or cable.state not in SENT_STATES:
         return False
-    if not is_internal(actor) or actor.organisation_id is None or not actor.cleared_for(cable.classification):
+    if not is_internal(actor) or actor.organisation_id is None or not cleared_for_cable(actor, cable):
         return False
     return cable.deliveries.filter(
         organisation_id=actor.organisation_id,
@@ -149,7 +170,7 @@ def can_view(actor: Actor, cable: Cable | None) -> bool:
         return False
     if cable is None:
         return True
-    if not actor.cleared_for(cable.classification):
+    if not cleared_for_cable(actor, cable):
         return False
     return Cable.objects.filter(pk=cable.pk).filter(_need_to_know(actor)).exists()
 
@@ -159,5 +180,11 @@ def visible_cables(actor: Actor, queryset: QuerySet[Cable]) -> QuerySet[Cable]:
     """The cables ``can_view`` allows, as one filter."""
     if not is_internal(actor):
         return queryset.none()
-    matching = Cable.objects.filter(classification__lte=actor.clearance).filter(_need_to_know(actor))
+    links = Cable.compartments.through.objects.filter(cable_id=OuterRef("pk"))
+    lacks_a_compartment = Exists(links.exclude(compartment__code__in=sorted(actor.compartments)))
+    matching = (
+        Cable.objects.filter(classification__lte=actor.clearance)
+        .exclude(lacks_a_compartment)
+        .filter(_need_to_know(actor))
+    )
     return queryset.filter(pk__in=matching.values("pk"))

@@ -50,10 +50,21 @@ class AddresseeOut(Schema):
     acknowledged_at: datetime | None = None
 
 
+class AttachmentOut(Schema):
+    """A vault document attached to the cable, pinned to one version (shown only if the vault allows)."""
+
+    document_id: int
+    version: int
+    sha256: str
+
+
 class CableOut(Schema):
     """An opened cable: markings, routing and text."""
 
     cable: CableSummaryOut
+    compartments: list[str] = Field(description="compartment codes; only holders of all of them read the cable")
+    attachments: list[AttachmentOut] = Field(description="the attachments the vault lets the caller read")
+    hidden_attachments: int = Field(description="how many attachments the vault does not let the caller read")
     subject: str
     paragraphs: list[ParagraphOut]
     addressees: list[AddresseeOut]
@@ -67,6 +78,12 @@ class CableOut(Schema):
         acknowledged = {d.organisation_id: d.acknowledged_at for d in view.deliveries}
         return {
             "cable": view.cable,
+            "compartments": view.compartments,
+            "attachments": [
+                {"document_id": a.document_id, "version": a.version_number, "sha256": a.sha256}
+                for a in view.attachments
+            ],
+            "hidden_attachments": view.hidden_attachments,
             "subject": view.subject,
             "paragraphs": [
                 {"number": p.number, "classification": Classification(p.classification), "text": p.text}
@@ -99,6 +116,8 @@ class CableIn(Schema):
     tags: list[str] = Field(default_factory=list, max_length=20)
     captions: list[str] = Field(default_factory=list, max_length=10)
     references: list[int] = Field(default_factory=list, max_length=50)
+    compartments: list[str] = Field(default_factory=list, max_length=20)
+    attachments: list[int] = Field(default_factory=list, max_length=20, description="vault document ids")
 
     def content(self) -> CableContent:
         """Return the payload as cable content for the services."""
@@ -113,6 +132,8 @@ class CableIn(Schema):
             tags=self.tags,
             captions=self.captions,
             reference_ids=self.references,
+            compartment_codes=self.compartments,
+            attachment_ids=self.attachments,
         )
 
 

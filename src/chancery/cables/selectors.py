@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from chancery.cables import sealing
 from chancery.cables.enums import EDITABLE_STATES, SENT_STATES, CableState
-from chancery.cables.models import Addressee, Cable, Clearance, Delivery, SavedSearch
+from chancery.cables.models import Addressee, Attachment, Cable, Clearance, Delivery, SavedSearch
 from chancery.cables.rendering import markdown_to_html
 from chancery.cables.tlog_records import RECORD_TYPE
 from chancery.platform import access
@@ -19,6 +19,7 @@ from chancery.platform.actor import Actor
 from chancery.platform.enums import Classification
 from chancery.platform.errors import NotFound
 from chancery.transparency.auditing import RecordProof, record_proof
+from chancery.vault import selectors as vault_selectors
 
 Box = Literal["inbox", "outbox", "clearance"]
 SEARCH_WINDOW = 500
@@ -81,6 +82,9 @@ class CableView:
     return_comment: str
     proof: RecordProof | None
     may: dict[str, bool] = field(default_factory=dict)
+    compartments: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    hidden_attachments: int = 0
 
 
 def cable_subject(cable: Cable) -> str:
@@ -135,7 +139,11 @@ def cable_view(*, actor: Actor, cable_id: int) -> CableView:
         )
     }
     may["return"] = may["clear"] or may["release"]
+    attachments, hidden = cable_attachments(actor=actor, cable=cable)
     return CableView(
+        compartments=sorted(c.code for c in cable.compartments.all()),
+        attachments=attachments,
+        hidden_attachments=hidden,
         cable=cable,
         subject=sealing.text_open(key, cable.subject_sealed, role="subject"),
         paragraphs=paragraphs,
@@ -147,6 +155,54 @@ def cable_view(*, actor: Actor, cable_id: int) -> CableView:
         proof=_proof(cable),
         may=may,
     )
+
+
+def cable_attachments(*, actor: Actor, cable: Cable) -> tuple[list[Attachment], int]:
+    """Return the attachments of a cable the actor reads that the vault lets them read, and how many it hides.
+
+    The vault's policy (``vault.view`` through its selectors) decides per document, whatever the cable's
+    readers may see; the caller has already checked ``cables.view``. Emits nothing.
+    """
+    attachments = list(cable.attachments.order_by("position", "id"))
+    wanted = [a.document_id for a in attachments]
+    documents = {d.pk: d for d in vault_selectors.document_list(actor=actor).filter(pk__in=wanted)} if wanted else {}
+    shown = []
+    for attachment in attachments:
+        if attachment.document_id in documents:
+            attachment.document = documents[attachment.document_id]
+            shown.append(attachment)
+    return shown, len(attachments) - len(shown)
+
+
+def cable_readers(*, actor: Actor, cable_id: int, limit: int = 50) -> tuple[Cable, list[int]]:
+    """Return a cable the actor may read and up to ``limit`` ids of the people who may read it too.
+
+    For starting a meeting about a cable: the drafter, the approver and the cleared members of the
+    originating unit, the clearing offices and the addressees, each checked against ``cables.view``.
+    NotFound when the actor may not read the cable. Emits nothing.
+    """
+    from django.contrib.auth import get_user_model
+
+    cable = _base().filter(pk=cable_id).first()
+    if cable is None:
+        raise NotFound
+    access.require(actor, "cables.view", cable)
+    units = {cable.originator_id}
+    units |= set(cable.addressees.values_list("organisation_id", flat=True))
+    units |= set(cable.clearances.values_list("office_id", flat=True))
+    people = {cable.drafter_id, *([cable.approver_id] if cable.approver_id else [])}
+    users = get_user_model().objects.filter(
+        Q(organisation_id__in=units) | Q(pk__in=people), is_active=True, clearance__gte=cable.classification
+    )
+    for code in sorted(c.code for c in cable.compartments.all()):
+        users = users.filter(compartments__code=code)
+    readers = []
+    for user in users.select_related("organisation").order_by("pk")[: limit * 4]:
+        if access.can(Actor.from_user(user), "cables.view", cable):
+            readers.append(int(user.pk))
+        if len(readers) >= limit:
+            break
+    return cable, readers
 
 
 def fold(text: str) -> str:
@@ -181,6 +237,13 @@ def cable_unit_choices(*, actor: Actor) -> list[tuple[str, str]]:
 
     units = organisation_list(actor=actor).exclude(kind__in=sorted(EXTERNAL_KINDS)).filter(is_active=True)
     return [(unit.code, f"{unit.name} ({unit.code})") for unit in units]
+
+
+def cable_compartment_choices(*, actor: Actor) -> list[tuple[str, str]]:
+    """Return (code, name) of the compartments the actor holds: the only ones they may mark a cable with."""
+    from chancery.missions.selectors import compartment_held_list
+
+    return [(c.code, f"{c.name} ({c.code})") for c in compartment_held_list(actor=actor)]
 
 
 def saved_search_list(*, actor: Actor) -> QuerySet[SavedSearch]:

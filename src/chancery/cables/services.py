@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,17 +20,27 @@ from chancery.audit.services import audit_record
 from chancery.cables import sealing
 from chancery.cables.content import CableContent, content_errors, normalised
 from chancery.cables.enums import SENT_STATES, AddresseeKind, CableState, ClearanceStatus
-from chancery.cables.models import Addressee, Cable, CableNumberSequence, Clearance, Delivery, Paragraph, SavedSearch
-from chancery.cables.permissions import CableDraft
+from chancery.cables.models import (
+    Addressee,
+    Attachment,
+    Cable,
+    CableNumberSequence,
+    Clearance,
+    Delivery,
+    Paragraph,
+    SavedSearch,
+)
+from chancery.cables.permissions import CableDraft, cable_compartments
 from chancery.cables.selectors import CableView, cable_view, fold
 from chancery.cables.tlog_records import RECORD_TYPE, cable_canonical, cable_release_fields
 from chancery.missions.enums import EXTERNAL_KINDS
-from chancery.missions.selectors import organisation_get
+from chancery.missions.selectors import compartment_list, organisation_get
 from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.platform.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from chancery.platform.events.services import events_publish
 from chancery.transparency.services import tlog_append_on_commit
+from chancery.vault import selectors as vault_selectors
 
 COMMENT_MAX = 2000
 
@@ -51,12 +62,21 @@ def _event_payload(cable: Cable) -> dict[str, object]:
     }
 
 
-def _members(organisation_ids: Iterable[int], *, classification: int, roles: Iterable[str] | None = None) -> list[int]:
+def _members(
+    organisation_ids: Iterable[int],
+    *,
+    classification: int,
+    compartments: Iterable[str] = (),
+    roles: Iterable[str] | None = None,
+) -> list[int]:
+    """Return the ids of active members of the units cleared for the marking and holding every compartment."""
     users = get_user_model().objects.filter(
         organisation_id__in=list(organisation_ids),
         is_active=True,
         clearance__gte=classification,
     )
+    for code in sorted(set(compartments)):
+        users = users.filter(compartments__code=code)
     if roles is not None:
         users = users.filter(role__in=list(roles))
     return [int(pk) for pk in users.values_list("pk", flat=True)]
@@ -88,10 +108,49 @@ def _resolve(actor: Actor, codes: list[str], *, name: str, errors: dict[str, lis
     return found
 
 
+def _compartments(actor: Actor, codes: list[str], errors: dict[str, list[str]]) -> list[Any]:
+    found = list(compartment_list(codes=codes))
+    unknown = sorted(set(codes) - {c.code for c in found})
+    if unknown:
+        errors.setdefault("compartment_codes", []).append(_("Unknown: %(codes)s.") % {"codes": ", ".join(unknown)})
+    if not actor.has_compartments(set(codes)):
+        errors.setdefault("compartment_codes", []).append(_("Mark a cable only with compartments you hold."))
+    return found
+
+
+def _attachments(
+    actor: Actor, ids: list[int], *, classification: int, errors: dict[str, list[str]]
+) -> list[Attachment]:
+    """Resolve vault documents the actor may read into pinned attachments (their newest version)."""
+    attachments = []
+    for position, document_id in enumerate(ids):
+        try:
+            document = vault_selectors.document_get(actor=actor, document_id=document_id)
+            version = vault_selectors.version_get(actor=actor, document=document)
+        except NotFound:
+            message = _("Attach only vault documents you may read (#%(id)d).") % {"id": document_id}
+            errors.setdefault("attachment_ids", []).append(message)
+            continue
+        if document.disposed_at is not None or version.wrapped_key is None:
+            message = _("Document #%(id)d has been disposed of.") % {"id": document_id}
+            errors.setdefault("attachment_ids", []).append(message)
+            continue
+        if document.classification > classification:
+            message = _("Document #%(id)d is marked higher than the cable.") % {"id": document_id}
+            errors.setdefault("attachment_ids", []).append(message)
+            continue
+        attachments.append(
+            Attachment(document=document, version_number=version.number, sha256=version.sha256, position=position)
+        )
+    return attachments
+
+
 def _write_content(actor: Actor, cable: Cable, content: CableContent, key: sealing.CableKey) -> None:
     """Validate and store ``content`` on ``cable`` (replacing what it had); raises InvalidInput."""
     errors = content_errors(content)
     content = normalised(content)
+    compartments = _compartments(actor, content.compartment_codes, errors)
+    attachments = _attachments(actor, content.attachment_ids, classification=content.classification, errors=errors)
     action = _resolve(actor, content.action_codes, name="action_codes", errors=errors)
     info = _resolve(actor, content.info_codes, name="info_codes", errors=errors)
     clearers = _resolve(actor, content.clearer_codes, name="clearer_codes", errors=errors)
@@ -127,6 +186,15 @@ def _write_content(actor: Actor, cable: Cable, content: CableContent, key: seali
     cable.clearances.all().delete()
     Clearance.objects.bulk_create(Clearance(cable=cable, office=o) for o in clearers)  # type: ignore[misc]
     cable.references.set(references)
+    cable.compartments.set(compartments)
+    cable.attachments.all().delete()
+    for attachment in attachments:
+        attachment.cable = cable
+    Attachment.objects.bulk_create(attachments)
+
+
+def _draft(content: CableContent) -> CableDraft:
+    return CableDraft(classification=content.classification, compartments=frozenset(content.compartment_codes))
 
 
 def cable_create(*, actor: Actor, content: CableContent) -> Cable:
@@ -136,7 +204,7 @@ def cable_create(*, actor: Actor, content: CableContent) -> Cable:
     stores nothing) for missing fields, a portion marked above the cable, unknown addressees or an
     oversized body. Emits ``cables.drafted``.
     """
-    access.require(actor, "cables.draft", CableDraft(classification=content.classification))
+    access.require(actor, "cables.draft", _draft(content))
     if actor.organisation_id is None or actor.user_id is None:  # the rule already refuses them
         raise PermissionDenied
     key = sealing.key_new()
@@ -162,7 +230,7 @@ def cable_update(*, actor: Actor, cable_id: int, content: CableContent) -> Cable
     with transaction.atomic():
         cable = _locked(cable_id)
         access.require(actor, "cables.edit", cable)
-        access.require(actor, "cables.draft", CableDraft(classification=content.classification))
+        access.require(actor, "cables.draft", _draft(content))
         key = sealing.key_open(key_id=cable.key_id, kek_id=cable.kek_id, wrapped=cable.wrapped_key)
         _write_content(actor, cable, content, key)
         _audit(actor, "cables.edited", cable)
@@ -185,7 +253,7 @@ def cable_submit(*, actor: Actor, cable_id: int) -> Cable:
         cable.save(update_fields=["state", "updated_at"])
         _audit(actor, "cables.submitted", cable, clearers=len(offices))
         if offices:
-            recipients = _members(offices, classification=cable.classification)
+            recipients = _members(offices, classification=cable.classification, compartments=cable_compartments(cable))
             events_publish(user_ids=recipients, kind="cable.clearance_requested", payload=_event_payload(cable))
         else:
             _notify_cleared(cable)
@@ -194,7 +262,12 @@ def cable_submit(*, actor: Actor, cable_id: int) -> Cable:
 
 def _notify_cleared(cable: Cable) -> None:
     units = [cable.originator_id] + ([cable.originator.parent_id] if cable.originator.parent_id else [])
-    approvers = _members(units, classification=cable.classification, roles=settings.CABLE_APPROVER_ROLES)
+    approvers = _members(
+        units,
+        classification=cable.classification,
+        compartments=cable_compartments(cable),
+        roles=settings.CABLE_APPROVER_ROLES,
+    )
     events_publish(user_ids=[*approvers, cable.drafter_id], kind="cable.cleared", payload=_event_payload(cable))
 
 
@@ -259,14 +332,36 @@ def _next_number(post_id: int, year: int) -> int:
     return int(sequence.last_number)
 
 
+def _refuse_uncleared_addressees(cable: Cable, addressees: list[Addressee], compartments: frozenset[str]) -> None:
+    """Raise Conflict naming every addressee with no active member cleared for the marking and compartments.
+
+    Only for compartmented cables: a ministry does not route compartmented traffic to a post where nobody
+    is read in (it is a misroute, and the copy could not be acted on); the approver is told which
+    addressee to remove (or whose staff to read in) and nothing is released.
+    """
+    if not compartments:
+        return
+    uncleared = [
+        addressee.organisation.code
+        for addressee in addressees
+        if not _members([addressee.organisation_id], classification=cable.classification, compartments=compartments)
+    ]
+    if uncleared:
+        message = _("Nobody at %(codes)s is cleared for this cable and its compartments.") % {
+            "codes": ", ".join(uncleared)
+        }
+        raise Conflict(message, errors={"action_codes": [message]})
+
+
 def cable_release(*, actor: Actor, cable_id: int) -> Cable:
     """Approve and release a cleared cable: number it, deliver one copy per addressee, log its hash.
 
-    Needs ``cables.release``. In one transaction: the post's next number for the year (row-locked, so
-    numbers have no gaps), one delivery per addressee (acknowledgement due for FLASH and NIACT IMMEDIATE
-    action copies), state ``delivered``. On commit: the transparency-log leaf ``cables.release``, live
-    ``cable.delivered`` events to the addressees' cleared members and the escalation check at the due
-    time. Emits ``cables.released``.
+    Needs ``cables.release``. Raises Conflict (nothing released) when the cable carries compartments and
+    an addressee has no active member cleared for its classification and every compartment. In one
+    transaction: the post's next number for the year (row-locked, so numbers have no gaps), one delivery
+    per addressee (acknowledgement due for FLASH and NIACT IMMEDIATE action copies), state ``delivered``.
+    On commit: the transparency-log leaf ``cables.release``, live ``cable.delivered`` events to the
+    addressees' cleared members and the escalation check at the due time. Emits ``cables.released``.
     """
     with transaction.atomic():
         cable = _locked(cable_id)
@@ -278,7 +373,9 @@ def cable_release(*, actor: Actor, cable_id: int) -> Cable:
         cable.released_at = now
         urgent = cable.precedence in settings.CABLE_ACK_PRECEDENCES
         due = now + timedelta(minutes=settings.CABLE_ACK_MINUTES) if urgent else None
-        addressees = list(cable.addressees.all())
+        addressees = list(cable.addressees.select_related("organisation"))
+        compartments = cable_compartments(cable)
+        _refuse_uncleared_addressees(cable, addressees, compartments)
         Delivery.objects.bulk_create(
             Delivery(
                 cable=cable,
@@ -297,7 +394,9 @@ def cable_release(*, actor: Actor, cable_id: int) -> Cable:
         cable.save()
         _audit(actor, "cables.released", cable, number=cable.reference, deliveries=len(addressees))
         tlog_append_on_commit(record_type=RECORD_TYPE, record_id=cable.pk, fields=cable_release_fields(cable))
-        recipients = _members([a.organisation_id for a in addressees], classification=cable.classification)
+        recipients = _members(
+            [a.organisation_id for a in addressees], classification=cable.classification, compartments=compartments
+        )
         events_publish(user_ids=recipients, kind="cable.delivered", payload=_event_payload(cable))
         events_publish(user_ids=[cable.drafter_id], kind="cable.released", payload=_event_payload(cable))
         if due is not None:
@@ -382,6 +481,7 @@ def cable_escalate_overdue(*, actor: Actor) -> int:
             roster = _members(
                 [delivery.organisation_id],
                 classification=cable.classification,
+                compartments=cable_compartments(cable),
                 roles={*settings.CABLE_APPROVER_ROLES, *ALERT_ROSTER_ROLES},
             )
             _audit(actor, "cables.escalated", cable, organisation_id=delivery.organisation_id)

@@ -1,7 +1,8 @@
 """Released cables as transparency-log leaves: markings and references, the text only as a SHA-256 digest.
 
-The digest is over the cable's canonical form (RFC 8785 JSON of its number, markings, addressees,
-subject and paragraphs), computed once at release and stored on the row.
+The digest is over the cable's canonical form (RFC 8785 JSON of its number, markings and compartments,
+addressees, subject, paragraphs and the SHA-256 of every attached vault document version), computed
+once at release and stored on the row.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ def cable_canonical(cable: Cable, key: sealing.CableKey) -> Canonical:
         ],
         "addressees": sorted([a.kind, a.organisation.code] for a in cable.addressees.select_related("organisation")),
         "references": sorted(cable.references.values_list("pk", flat=True)),
+        "compartments": sorted(cable.compartments.values_list("code", flat=True)),
+        "attachments": [
+            {"document_id": a.document_id, "version": a.version_number, "sha256": a.sha256}
+            for a in cable.attachments.order_by("position", "id")
+        ],
         "drafter_id": cable.drafter_id,
         "approver_id": cable.approver_id,
     }

@@ -70,6 +70,8 @@ def _form_errors(form: CableForm, error: DomainError) -> None:
             "info_codes": "info",
             "clearer_codes": "clearers",
             "reference_ids": "references",
+            "compartment_codes": "compartments",
+            "attachment_ids": "attachments",
         }.get(name, name)
         for message in found:
             form.add_error(field if field in form.fields else None, message)
@@ -82,7 +84,13 @@ def _compose(
 ) -> HttpResponse:
     actor = page_actor(request)
     units = selectors.cable_unit_choices(actor=actor)
-    form = CableForm(request.POST or None, initial=initial, clearance=actor.clearance, units=units)
+    form = CableForm(
+        request.POST or None,
+        initial=initial,
+        clearance=actor.clearance,
+        units=units,
+        compartments=selectors.cable_compartment_choices(actor=actor),
+    )
     if request.method == "POST" and "add_paragraph" not in request.POST and form.is_valid():
         try:
             cable = save(form)
@@ -132,11 +140,16 @@ def edit(request: HttpRequest, cable_id: int) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, cable_id: int) -> HttpResponse:
     """Render one cable with its markings, paragraphs, routing, proof of inclusion and allowed actions."""
+    from chancery.meetings.selectors import video_status
+
+    actor = page_actor(request)
     try:
-        view = services.cable_open(actor=page_actor(request), cable_id=cable_id)
+        view = services.cable_open(actor=actor, cable_id=cable_id)
     except NotFound:
         raise Http404 from None
-    return render(request, "cables/detail.html", {"view": view, "cable": view.cable, **_live(request)})
+    may_meet = access.can(actor, "meetings.schedule") and video_status().configured
+    context = {"view": view, "cable": view.cable, "may_meet": may_meet, **_live(request)}
+    return render(request, "cables/detail.html", context)
 
 
 ACTIONS: dict[str, Callable[..., Any]] = {

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from chancery.platform.events import wakeup
 from chancery.platform.events.models import Event
 
 MAX_KINDS_LENGTH = 64
@@ -14,6 +15,7 @@ MAX_KINDS_LENGTH = 64
 
 def _insert(user_ids: list[int], kind: str, payload: dict[str, Any]) -> None:
     Event.objects.bulk_create([Event(user_id=user_id, kind=kind, payload=payload) for user_id in user_ids])
+    wakeup.signal(user_ids)
 
 
 def events_publish(*, user_ids: Iterable[int], kind: str, payload: Mapping[str, Any]) -> None:
@@ -21,7 +23,8 @@ def events_publish(*, user_ids: Iterable[int], kind: str, payload: Mapping[str, 
 
     Needs the recipients' ids, a kind such as ``"cable.delivered"`` and a JSON payload of references and
     markings (never classified text). Emits nothing if the caller's transaction rolls back; outside a
-    transaction the events are written at once. Streams pick them up on their next poll.
+    transaction the events are written at once. Then wakes the recipients' open streams (this process's
+    directly; other processes' through Redis or PostgreSQL when configured, see ``events.wakeup``).
     """
     if len(kind) > MAX_KINDS_LENGTH or not kind:
         msg = "an event kind is 1-64 characters"

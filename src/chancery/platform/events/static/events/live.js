@@ -10,7 +10,7 @@
     return;
   }
   var CONNECT_DELAY_MS = 1500;
-  var seen = {};
+  var seen = Object.create(null); /* ids from the server: no prototype to pollute */
   var last = region.getAttribute("data-last-event-id") || "0";
   var url = region.getAttribute("data-stream-url") + "?last_event_id=" + encodeURIComponent(last);
   var reload = region.getAttribute("data-reload");
