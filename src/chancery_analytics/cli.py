@@ -21,8 +21,21 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
     Exits 0 when every record was annotated, 1 when some were skipped, 2 when the input cannot be opened.
     """
-    from chancery_analytics.pipeline import Pipeline
+    from chancery_analytics.engine import PipelineConfig, annotate_records
+    from chancery_analytics.nlp.entities import Entity, entities_read
 
+    extra: tuple[Entity, ...] = ()
+    if args.entities:
+        try:
+            with Path(args.entities).open(encoding="utf-8") as handle:
+                entities, errors = entities_read(handle)
+        except OSError as error:
+            console.print(f"[red]Cannot read {args.entities}:[/] {error.strerror}")
+            return 2
+        for number, reason in errors:
+            console.print(f"[yellow]Entities line {number} skipped:[/] {reason}")
+        extra = tuple(entities)
+    config = PipelineConfig(models_dir=PipelineConfig.default().models_dir, extra_entities=extra)
     try:
         source: TextIO = (
             sys.stdin if args.input == "-" else Path(args.input).open(encoding="utf-8", errors="replace")  # noqa: SIM115
@@ -33,7 +46,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     target: TextIO = Path(args.output).open("w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     written = skipped = 0
     try:
-        for result in Pipeline().annotate_batch(records_read(source)):
+        results = annotate_records(records_read(source), engine=args.engine, workers=args.workers, config=config)
+        for result in results:
             if isinstance(result, Rejected):
                 skipped += 1
                 where = f"line {result.line}" if result.line else f"id {result.id!r}"
@@ -89,6 +103,11 @@ def register(sub: Any) -> None:
     annotate = intel_sub.add_parser("annotate", help="enrich a JSONL file of {id, text[, lang]} records")
     annotate.add_argument("input", help="input JSONL file, or - for standard input")
     annotate.add_argument("-o", "--output", help="output JSONL file (default: standard output)")
+    annotate.add_argument(
+        "--engine", choices=["process", "ray"], default="process", help="local process pool (default) or Ray"
+    )
+    annotate.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
+    annotate.add_argument("--entities", help="JSONL file of extra people/organisations (see docs/models/entities.md)")
     annotate.set_defaults(handler=cmd_annotate)
 
     evaluate = intel_sub.add_parser("eval", help="print every task's metrics on the development data")

@@ -15,6 +15,7 @@ from typing import Any
 
 from chancery_analytics.jsonl import InputRecord, Rejected
 from chancery_analytics.nlp.countries import countries_tag
+from chancery_analytics.nlp.entities import Entity, Gazetteer, entities_gazetteer, entities_tag
 from chancery_analytics.nlp.language import language_identify
 from chancery_analytics.nlp.linear import MODELS_DIR, LinearModel, model_load
 from chancery_analytics.nlp.normalise import normalise_text
@@ -42,6 +43,8 @@ OUTPUT_FIELDS = (
     "event_intensity",
     "political",
     "topic",
+    "organisations",
+    "people",
     "models",
 )
 
@@ -60,6 +63,8 @@ class Annotation:
     event_intensity: float
     political: bool
     topic: str
+    organisations: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
     models: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -67,7 +72,8 @@ class Annotation:
         return {name: getattr(self, name) for name in OUTPUT_FIELDS}
 
 
-def _models_dir() -> Path:
+def models_dir_default() -> Path:
+    """Return ``$CHANCERY_ANALYTICS_MODELS`` when set, else the committed artefacts' directory."""
     raw = os.environ.get("CHANCERY_ANALYTICS_MODELS", "")
     return Path(raw) if raw else MODELS_DIR
 
@@ -76,7 +82,13 @@ def _models_dir() -> Path:
 class Pipeline:
     """The default pipeline; create one per process and reuse it (models load lazily, once)."""
 
-    models_dir: Path = field(default_factory=_models_dir)
+    models_dir: Path = field(default_factory=models_dir_default)
+    extra_entities: tuple[Entity, ...] = ()  # an analyst's people and organisations (see nlp.entities)
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        """The people and organisations gazetteer: curated, extended by :attr:`extra_entities`."""
+        return entities_gazetteer(self.extra_entities)
 
     def _load(self, name: str) -> LinearModel:
         return model_load(name, directory=self.models_dir)
@@ -132,6 +144,7 @@ class Pipeline:
         intensity = sum(GOLDSTEIN[label] * p for label, p in event.scores.items())
         political = self.political.predict(text)
         topic = topic_classify(text)
+        entities = entities_tag(text, self.gazetteer)
         return Annotation(
             id=record.id,
             lang=lang,
@@ -143,6 +156,8 @@ class Pipeline:
             event_intensity=round(intensity, 2),
             political=political.label == "politics",
             topic=topic.topic,
+            organisations=entities.organisations,
+            people=entities.people,
             models={
                 "lang": "given" if record.lang else language.model,
                 "countries": tags.model,
@@ -150,6 +165,7 @@ class Pipeline:
                 "event": self.event.model_id,
                 "political": self.political.model_id,
                 "topic": topic.model,
+                "entities": entities.model,
             },
         )
 

@@ -16,6 +16,8 @@ EXPECTED_FIELDS = {
     "event_intensity",
     "political",
     "topic",
+    "organisations",
+    "people",
     "models",
 }
 RECORDS = [
@@ -41,7 +43,9 @@ def test_output_vocabulary_is_exactly_as_specified():
         assert -10.0 <= output["event_intensity"] <= 10.0
         assert isinstance(output["political"], bool)
         assert output["topic"] in TOPICS
-        assert set(output["models"]) == {"lang", "countries", "sentiment", "event", "political", "topic"}
+        assert set(output["models"]) == {"lang", "countries", "sentiment", "event", "political", "topic", "entities"}
+        assert isinstance(output["organisations"], list)
+        assert isinstance(output["people"], list)
         assert all("@" in model or model == "given" for model in output["models"].values())
 
 
@@ -83,3 +87,25 @@ def test_batch_skips_bad_records_and_goes_on():
     assert [type(r).__name__ for r in results] == ["Annotation", "Rejected", "Annotation"]
     assert isinstance(results[1], Rejected)
     assert results[1].line == 2
+
+
+def test_people_and_organisations_are_extra_fields_with_their_model():
+    result = PIPELINE.annotate(
+        InputRecord(id="e", text="Thủ tướng Phạm Minh Chính gặp Tổng Thư ký Liên hợp quốc António Guterres tại ASEAN.")
+    )
+    assert result.people == ["Phạm Minh Chính", "António Guterres"]
+    assert result.organisations == ["UN", "ASEAN"]
+    assert result.models["entities"].startswith("entities-gazetteer@")
+    output = result.to_json()
+    assert list(output)[: len(EXPECTED_FIELDS) - 3] == [
+        "id",
+        "lang",
+        "countries",
+        "countries_about",
+        "sentiment",
+        "sentiment_score",
+        "event_class",
+        "event_intensity",
+        "political",
+        "topic",
+    ]

@@ -111,23 +111,20 @@ def countries_tag(text: str) -> CountryTags:
         offset += len(line) + 1
         matches = list(_TOKEN.finditer(_titled(line)))
         tokens = [m.group(0).removesuffix("'s") for m in matches]  # possessives: "Canada's" is "Canada"
-        i = 0
-        while i < len(tokens):
-            longest = widths.get(tokens[i], 0)
-            if not longest:
-                i += 1
+        done = 0
+        # Only positions whose token can start an alias are tried; a match consumes its tokens.
+        for i in [i for i, token in enumerate(tokens) if token in widths]:
+            if i < done:
                 continue
-            for width in range(min(longest, len(tokens) - i), 0, -1):
+            for width in range(min(widths[tokens[i]], len(tokens) - i), 0, -1):
                 alias = tuple(tokens[i : i + width])
                 code = table.get(alias)
                 if code is not None and not _excluded(alias, tokens, i, i + width):
                     counts[code] = counts.get(code, 0) + 1
                     if line_start + matches[i].start() < LEAD_CHARS:
                         lead.add(code)
-                    i += width
+                    done = i + width
                     break
-            else:
-                i += 1
     if not counts:
         for token in _TOKEN.findall(text[:2000]):
             cue = _CUES.get(token.lower())

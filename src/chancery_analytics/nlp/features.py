@@ -13,10 +13,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from chancery_analytics.nlp.social import social_prepare, social_tokens
 from chancery_analytics.nlp.tokenise import word_tokens
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 LEXICON_FEATURES = 4
+_STEM_MEMO = 200_000
 _NEGATIONS = frozenset({"not", "no", "never", "nor", "none", "nothing", "neither", "without", "cannot"})
 
 
@@ -32,6 +34,8 @@ class FeatureSpec:
     lowercase_chars: bool = True
     idf: bool = False  # weigh terms by inverse document frequency (stored with the model)
     lexicon: str = ""  # a sentiment lexicon in models/ (``lexicon_<name>.tsv``): 4 dense features after the buckets
+    social: bool = False  # social-media tokens (:mod:`chancery_analytics.nlp.social`): emoji, hashtags, negation
+    stem: str = ""  # a Snowball stemmer ("english"): word n-grams are built from stems (characters stay as written)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FeatureSpec:
@@ -49,6 +53,8 @@ class FeatureSpec:
             "lowercase_chars": self.lowercase_chars,
             "idf": self.idf,
             "lexicon": self.lexicon,
+            "social": self.social,
+            "stem": self.stem,
         }
 
 
@@ -62,6 +68,25 @@ def lexicon_load(name: str) -> dict[str, float]:
             word, _, value = line.partition("\t")
             table[word] = float(value)
     return table
+
+
+@cache
+def stemmer(language: str) -> Callable[[str], str]:
+    """Return a memoised Snowball stemmer for ``language`` (e.g. ``"english"``): word → stem."""
+    import snowballstemmer  # type: ignore[import-untyped]
+
+    algorithm = snowballstemmer.stemmer(language)
+    memo: dict[str, str] = {}
+
+    def stem(word: str) -> str:
+        result = memo.get(word)
+        if result is None:
+            result = algorithm.stemWord(word)
+            if len(memo) < _STEM_MEMO:  # bounded: a flood of unique tokens cannot grow it without limit
+                memo[word] = result
+        return result
+
+    return stem
 
 
 def lexicon_features(words: list[str], name: str) -> list[float]:
@@ -134,8 +159,19 @@ def count_features(text: str, spec: FeatureSpec) -> Counts:
     if spec.max_chars:
         text = text[: spec.max_chars]
     mask = spec.n_features - 1
-    words = word_tokens(text)
+    cues: list[str] = []
+    if spec.social:
+        text = social_prepare(text)
+        words, cues = social_tokens(text, prepared=True)
+    else:
+        words = word_tokens(text)
+    if spec.stem:
+        stem = stemmer(spec.stem)
+        words = [stem(word) for word in words]
     word_parts: list[npt.NDArray[np.uint64]] = []
+    if cues:
+        cue_hashes = np.fromiter((zlib.crc32(c.encode("utf-8")) for c in cues), dtype=np.uint64, count=len(cues))
+        word_parts.append(_mix(cue_hashes))
     if words:
         hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
         combined = hashes.copy()

@@ -72,10 +72,38 @@ class LinearModel:
         result: FloatArray = values[hit] @ self.weights[positions[hit]] + self.bias
         return result
 
+    def _logits_of(self, text: str) -> FloatArray:
+        """Return the class logits of ``text``, locating each bucket among ``rows`` once (not once per use)."""
+        counts = count_features(text, self.spec)
+        word = self._locate(counts.word_keys)
+        char = self._locate(counts.char_keys)
+        idf: Callable[[npt.NDArray[np.int64]], FloatArray] | None = None
+        if self.spec.idf:
+            word_idf, char_idf = (
+                self._idf_located(len(counts.word_keys), *word),
+                self._idf_located(len(counts.char_keys), *char),
+            )
+
+            def idf(keys: npt.NDArray[np.int64]) -> FloatArray:
+                # weigh() asks for the idf of exactly these two arrays (the word block, then the char block).
+                return word_idf if keys is counts.word_keys else char_idf
+
+        keys, values = weigh(counts, self.spec, idf)
+        lexicon = self._locate(keys[len(counts.word_keys) + len(counts.char_keys) :])
+        positions = np.concatenate([word[0], char[0], lexicon[0]])
+        hit = np.concatenate([word[1], char[1], lexicon[1]])
+        result: FloatArray = values[hit] @ self.weights[positions[hit]] + self.bias
+        return result
+
+    def _idf_located(self, count: int, positions: npt.NDArray[np.intp], hit: npt.NDArray[np.bool_]) -> FloatArray:
+        result = np.full(count, self.idf_default, dtype=np.float32)
+        if self.idf is not None:
+            result[hit] = self.idf[positions[hit]]
+        return result
+
     def predict(self, text: str) -> Prediction:
         """Featurise ``text`` with the model's own spec (and idf) and classify it."""
-        keys, values = weigh(count_features(text, self.spec), self.spec, self.idf_of if self.spec.idf else None)
-        logits = self.logits(keys, values).astype(np.float64)
+        logits = self._logits_of(text).astype(np.float64)
         exp = np.exp(logits - logits.max())
         probabilities = exp / exp.sum()
         best = int(probabilities.argmax())

@@ -22,8 +22,9 @@ from chancery_analytics.nlp.features import FeatureSpec
 from chancery_analytics.nlp.linear import LinearModel, model_from_sklearn
 from chancery_analytics.nlp.normalise import normalise_text
 from chancery_analytics.training.common import Featuriser, read_jsonl
+from chancery_analytics.training.nb import NBLogisticRegression
 
-VERSION = "2026.11.1"
+VERSION = "2026.11.2"  # artefacts keep the version they were trained with (see each model's JSON)
 SEED = 13
 
 
@@ -48,26 +49,37 @@ class Task:
     dev: Callable[[Path], Corpus] | None  # None: evaluate by 5-fold cross-validation on ``train``
     metric: str
     class_weight: str | None = None
-    estimator: str = "lr"  # "lr": logistic regression; "svm": linear SVM (scores are a softmax of margins)
+    # "lr": logistic regression; "svm": linear SVM (scores are a softmax of margins); "nblr": NB-scaled
+    # logistic regression, one class against the rest (see training.nb), folded into one linear model.
+    estimator: str = "lr"
     description: str = ""
     data: str = ""
+    extra_weight: float = 1.0  # sample weight of ``Corpus.extra`` rows (training-only data) against scored rows
 
 
-def _fit(task: Task, texts: list[str], labels: list[str]) -> tuple[Any, Featuriser]:
+def _fit(task: Task, texts: list[str], labels: list[str], n_extra: int = 0) -> tuple[Any, Featuriser]:
+    """Fit ``task`` on ``texts``; the last ``n_extra`` of them are extra data, weighted ``task.extra_weight``."""
     featuriser = Featuriser(task.spec).fit(texts)
+    weights = np.ones(len(texts))
+    if n_extra:
+        weights[-n_extra:] = task.extra_weight
     classifier: Any
     if task.estimator == "svm":
         classifier = LinearSVC(C=task.c, class_weight=task.class_weight, random_state=SEED)
+    elif task.estimator == "nblr":
+        classifier = NBLogisticRegression(c=task.c, class_weight=task.class_weight)
     else:
         classifier = LogisticRegression(C=task.c, max_iter=2000, class_weight=task.class_weight)
-    classifier.fit(featuriser.transform(texts), labels)
+    classifier.fit(featuriser.transform(texts), labels, sample_weight=weights)
     return classifier, featuriser
 
 
 def task_train(task: Task, data: Path) -> LinearModel:
     """Fit ``task`` on all its training data (train split plus extra) and return the model to commit."""
     corpus = task.train(data)
-    classifier, featuriser = _fit(task, corpus.texts + corpus.extra_texts, corpus.labels + corpus.extra_labels)
+    classifier, featuriser = _fit(
+        task, corpus.texts + corpus.extra_texts, corpus.labels + corpus.extra_labels, len(corpus.extra_texts)
+    )
     return model_from_sklearn(
         name=task.name,
         version=VERSION,
@@ -80,6 +92,7 @@ def task_train(task: Task, data: Path) -> LinearModel:
             "training_data": task.data,
             "estimator": task.estimator,
             "C": task.c,
+            "class_weight": task.class_weight,
             "metric": task.metric,
         },
         prune_below=1e-6,
@@ -113,7 +126,9 @@ def task_evaluate(task: Task, data: Path) -> dict[str, Any]:
     corpus = task.train(data)
     if task.dev is not None:
         dev = task.dev(data)
-        classifier, featuriser = _fit(task, corpus.texts + corpus.extra_texts, corpus.labels + corpus.extra_labels)
+        classifier, featuriser = _fit(
+            task, corpus.texts + corpus.extra_texts, corpus.labels + corpus.extra_labels, len(corpus.extra_texts)
+        )
         predicted = [str(p) for p in classifier.predict(featuriser.transform(dev.texts))]
         return _scores(task.metric, dev.labels, predicted, {"protocol": "train → dev split"})
     texts = np.array(corpus.texts, dtype=object)
@@ -125,6 +140,7 @@ def task_evaluate(task: Task, data: Path) -> dict[str, Any]:
             task,
             [str(t) for t in texts[train_index]] + corpus.extra_texts,
             [str(y) for y in labels[train_index]] + corpus.extra_labels,
+            len(corpus.extra_texts),
         )
         predicted_array[test_index] = classifier.predict(featuriser.transform([str(t) for t in texts[test_index]]))
     return _scores(
@@ -160,6 +176,32 @@ def english_tweets(data: Path) -> Corpus:
         unique.setdefault(" ".join(row["text"].lower().split()), row)
     kept = list(unique.values())
     return Corpus([r["text"] for r in kept], [r["label"] for r in kept])
+
+
+# TweetEval emotion → polarity: joy and optimism are positive, anger and sadness negative (no neutral class).
+_EMOTION_POLARITY = {"joy": "positive", "optimism": "positive", "anger": "negative", "sadness": "negative"}
+
+
+def english_tweets_with_emotion(data: Path) -> Corpus:
+    """:func:`english_tweets` (scored) plus TweetEval emotion train+val tweets as training-only extra data.
+
+    Emotion tweets are mapped to a polarity and de-duplicated against the scored tweets on the same case-folded,
+    whitespace-collapsed key, so no scored tweet is ever also training data in a CV fold.
+    """
+    scored = english_tweets(data)
+    seen = {" ".join(text.lower().split()) for text in scored.texts}
+    extra: dict[str, dict[str, Any]] = {}
+    for row in _rows(data, "tweeteval/emotion_train.jsonl") + _rows(data, "tweeteval/emotion_val.jsonl"):
+        key = " ".join(row["text"].lower().split())
+        if key not in seen:
+            extra.setdefault(key, row)
+    rows = list(extra.values())
+    return Corpus(
+        scored.texts,
+        scored.labels,
+        extra_texts=[r["text"] for r in rows],
+        extra_labels=[_EMOTION_POLARITY[r["label"]] for r in rows],
+    )
 
 
 def _umsab(split: str) -> Callable[[Path], Corpus]:
@@ -233,16 +275,26 @@ TASKS: dict[str, Task] = {
     "sentiment_en": Task(
         name="sentiment_en",
         spec=FeatureSpec(
-            n_features=1 << 20, word_ngrams=2, char_min=2, char_max=5, max_chars=1000, idf=True, lexicon="en_vader"
+            n_features=1 << 20,
+            word_ngrams=2,
+            char_min=2,
+            char_max=5,
+            max_chars=1000,
+            idf=True,
+            lexicon="en_vader",
+            social=True,
         ),
-        c=0.3,
-        estimator="svm",
-        train=english_tweets,
+        c=3.0,
+        estimator="nblr",
+        extra_weight=0.5,
+        train=english_tweets_with_emotion,
         dev=None,
         metric="macro_recall",
         class_weight="balanced",
         description="English sentiment: negative / neutral / positive",
-        data="umsab English train+val and tweeteval sentiment validation, de-duplicated",
+        data="umsab English train+val and tweeteval sentiment validation, de-duplicated (scored); tweeteval "
+        "emotion train+val as polarity (joy, optimism: positive; anger, sadness: negative), weight 0.5, "
+        "training only",
     ),
     "sentiment_multi": Task(
         name="sentiment_multi",
@@ -260,6 +312,7 @@ TASKS: dict[str, Task] = {
         spec=FeatureSpec(n_features=1 << 20, word_ngrams=2, char_min=2, char_max=5, max_chars=1000, idf=True),
         c=3.0,
         estimator="svm",
+        class_weight="balanced",
         train=_cameo,
         dev=None,
         metric="macro_f1",
