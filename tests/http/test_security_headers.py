@@ -117,3 +117,12 @@ def test_sign_in_page_declares_its_language(https_client: Client) -> None:
     assert page_facts(https_client.get("/accounts/login/").content.decode()).html_lang == "vi"
     english = https_client.get("/accounts/login/", headers={"accept-language": "en"})
     assert page_facts(english.content.decode()).html_lang == "en"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/api/v1/missions/organisations", "/tlog/checkpoint"])
+def test_trace_is_refused_everywhere(client: Client, path: str) -> None:
+    response = client.generic("TRACE", path)
+    assert response.status_code == 405
+    assert "TRACE" not in response["Allow"]
+    assert b"Cookie" not in response.content

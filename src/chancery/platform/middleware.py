@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
+
+REFUSED_METHODS = frozenset({"TRACE", "TRACK", "CONNECT"})
+ALLOWED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 class PrivatePagesMiddleware:
-    """Mark every response to a signed-in user as never to be cached (shared browsers, proxies).
+    """Refuse TRACE, and mark every response to a signed-in user as never to be cached (shared browsers).
 
     Public, cacheable endpoints (the transparency log's checkpoint, keys and tiles) set their own
     ``Cache-Control`` and are left alone.
@@ -19,7 +22,9 @@ class PrivatePagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        """Add ``no-store, private`` to a signed-in user's response unless it set its own caching."""
+        """Refuse TRACE-like methods (405); add ``no-store, private`` to a signed-in user's response."""
+        if (request.method or "").upper() in REFUSED_METHODS:  # no view serves them (ASVS V13.4.4)
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
