@@ -1,0 +1,1 @@
+"""Security awareness: phishing reports from staff (parsed safely, triaged, fed to threat intelligence)."""
