@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from chancery.intelligence import alerting, selectors, services
+from chancery.intelligence.initiatives_api import router as initiatives_router
 from chancery.intelligence.models import Alert, Item, Source, Watchlist
 from chancery.intelligence.schemas import (
     AlertOut,
@@ -35,6 +36,7 @@ from chancery.platform.api.problems import PROBLEM_RESPONSES, Problem
 from chancery.platform.errors import NotFound
 
 router = Router(tags=["intelligence"])
+router.add_router("/initiatives", initiatives_router)
 
 ERRORS: dict[int, Any] = dict(PROBLEM_RESPONSES)
 NOT_FOUND: dict[int, Any] = {**ERRORS, 404: Problem}

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from chancery.intelligence import alerting, briefing, services
 from chancery.intelligence.enums import SourceKind
-from chancery.intelligence.models import Item, Source, Watchlist
+from chancery.intelligence.models import Initiative, Item, Source, Watchlist
 from chancery.platform.actor import Actor
 
 DATA = Path(__file__).with_name("demo_data")
@@ -39,6 +39,32 @@ WATCHLISTS: list[tuple[str, str, list[str], list[str], list[str], list[str]]] = 
     ("desk", "Northeast Asia", ["CHN", "JPN", "KOR"], ["Biển Đông"], [], ["ASEAN"]),
     ("tokyo", "Japan", ["JPN"], [], [], []),
 ]
+
+
+INITIATIVES: list[dict[str, list[str] | str]] = [
+    {
+        "name_en": "Maritime cooperation and the East Sea",
+        "name_vi": "Hợp tác biển và Biển Đông",
+        "keywords": ["Biển Đông", "hàng hải", "cảng biển", "kinh tế biển", "ASEAN", "maritime", "East Sea"],
+        "languages": ["vi", "en"],
+    },
+    {
+        "name_en": "Trade and export promotion",
+        "name_vi": "Xúc tiến thương mại và xuất khẩu",
+        "keywords": ["thương mại", "xuất khẩu", "WTO", "FTA", "trade", "export"],
+        "organisations": ["WTO"],
+        "languages": ["vi", "en"],
+    },
+]
+
+
+def initiatives_seed(*, actor: Actor) -> None:
+    """Define the demo's initiative trackers (once, by English name). Emits what ``initiative_create`` emits."""
+    from chancery.intelligence.initiatives import initiative_create
+
+    for spec in INITIATIVES:
+        if not Initiative.objects.filter(name_en=spec["name_en"]).exists():
+            initiative_create(actor=actor, **spec)  # type: ignore[arg-type]
 
 
 def _moment(original: str, external_id: str, offset: timedelta) -> datetime:
@@ -96,6 +122,7 @@ def intelligence_demo_seed(*, today: date | None = None) -> None:
             people=people,
             organisations=organisations,
         )
+    initiatives_seed(actor=actor)
     for key, name in SOURCES.values():
         Source.objects.get_or_create(key=key, defaults={"name": name, "kind": SourceKind.UPLOAD, "enabled": False})
     if Item.objects.filter(source__key=SOURCES["ucdp"][0]).exists():

@@ -201,3 +201,38 @@ class Brief(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day}"
+
+
+class Initiative(models.Model):
+    """A foreign-policy initiative whose public sentiment is tracked (see :mod:`chancery.intelligence.initiatives`).
+
+    An item is about the initiative when it holds one of the keywords, people or organisations (every word of the
+    term, diacritic-insensitive, as the search matches), mentions one of the countries (any when empty) and is in
+    one of the languages (any when empty).
+    """
+
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    keywords = models.JSONField(_("keywords"), default=list)
+    people = models.JSONField(_("people"), default=list, blank=True)
+    organisations = models.JSONField(_("organisations"), default=list, blank=True)
+    countries = models.JSONField(_("countries"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["name_en", "pk"]
+
+    def __str__(self) -> str:
+        return self.name_en

@@ -102,3 +102,9 @@ def can_view_brief(actor: Actor, unit_id: int | None) -> bool:
     if not is_reader(actor):
         return False
     return unit_id is None or actor.role in ADMIN_ROLES or actor.is_system or actor.organisation_id == unit_id
+
+
+@access.rule("intelligence.define_initiative", scope="admin")
+def can_define_initiative(actor: Actor, obj: object | None) -> bool:
+    """Administrators and analysts of an internal unit define and change initiative trackers; readers read them."""
+    return actor.is_system or (is_reader(actor) and actor.role in ADMIN_ROLES)

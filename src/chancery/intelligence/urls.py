@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chancery.intelligence import views
+from chancery.intelligence import initiatives_views, views
 
 app_name = "intelligence"
 urlpatterns = [
@@ -17,6 +17,10 @@ urlpatterns = [
     path("alerts/", views.alerts, name="alerts"),
     path("alerts/<int:alert_id>/read/", views.alert_read, name="alert_read"),
     path("brief/", views.brief, name="brief"),
+    path("initiatives/", initiatives_views.initiative_list, name="initiatives"),
+    path("initiatives/new/", initiatives_views.initiative_create, name="initiative_create"),
+    path("initiatives/<int:initiative_id>/", initiatives_views.initiative_tracker, name="initiative"),
+    path("initiatives/<int:initiative_id>/edit/", initiatives_views.initiative_edit, name="initiative_edit"),
     path("sources/", views.sources, name="sources"),
     path("sources/<int:source_id>/poll/", views.source_poll, name="source_poll"),
 ]
