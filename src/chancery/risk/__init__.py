@@ -1,0 +1,1 @@
+"""Risk assessment: AI forecasts as drafts, reviewed by analysts before leadership sees them (issue 8)."""
