@@ -112,8 +112,15 @@ def _detail_context(request: HttpRequest, channel_id: int, form: MessageForm | N
         "older": views[0].message.pk if len(views) >= selectors.PAGE_SIZE else None,
         "form": form or MessageForm(ceiling=channel.ceiling, initial={"classification": 0}),
         "may": selectors.may(actor=actor, channel=channel),
+        "may_meet": _may_meet(actor),
         "live_last_event_id": event_last_id(actor=actor),
     }
+
+
+def _may_meet(actor: Any) -> bool:
+    from chancery.meetings.selectors import video_status
+
+    return access.can(actor, "meetings.schedule") and video_status().configured
 
 
 @login_required

@@ -256,6 +256,21 @@ def meeting_start_from_cable(*, actor: Actor, cable_id: int) -> Meeting:
         )
 
 
+def meeting_start_from_channel(*, actor: Actor, channel_id: int) -> Meeting:
+    """Start a meeting now from a chat channel the actor is a member of, inviting its members.
+
+    Needs ``meetings.schedule``, membership of the channel (NotFound otherwise, through the chat
+    selectors) and a configured Jitsi deployment. Emits as :func:`meeting_start_now` (source ``chat:<id>``).
+    """
+    from chancery.chat.selectors import channel_get, channel_title, member_ids
+
+    channel = channel_get(actor=actor, channel_id=channel_id)
+    title = _("Meeting of %(channel)s") % {"channel": channel_title(channel, actor=actor)}
+    return meeting_start_now(
+        actor=actor, title=title, participant_ids=member_ids(channel=channel), source=f"chat:{channel.pk}"
+    )
+
+
 def meeting_join(*, actor: Actor, meeting_id: int) -> jitsi.JoinLink:
     """Return the actor's link into the meeting's Jitsi room with their own signed token.
 

@@ -140,3 +140,18 @@ def meeting_from_cable(request: HttpRequest, cable_id: int) -> HttpResponse:
         return redirect("cables:detail", cable_id=cable_id)
     messages.success(request, _("The meeting has started; its participants are invited."))
     return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_from_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
+    """Start a meeting now from a chat channel, inviting its members."""
+    try:
+        meeting = services.meeting_start_from_channel(actor=page_actor(request), channel_id=channel_id)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, error.detail)
+        return redirect("chat:channel_detail", channel_id=channel_id)
+    messages.success(request, _("The meeting has started; its participants are invited."))
+    return redirect("meetings:detail", meeting_id=meeting.pk)
