@@ -166,3 +166,8 @@ def test_the_channel_list_needs_the_same_queries_however_many_channels(
         page = client.get(reverse("chat:channel_list"))
     assert page.content.decode().count("chat-row") == 6
     assert len(many) == len(one)
+
+
+def test_the_channel_page_reloads_on_its_own_live_events(desk_officer: User, tokyo_channel: Channel) -> None:
+    page = signed_in(desk_officer).get(f"/chat/{tokyo_channel.pk}/").content.decode()
+    assert f'data-reload="channel_id:{tokyo_channel.pk}"' in page

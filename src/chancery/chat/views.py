@@ -114,6 +114,7 @@ def _detail_context(request: HttpRequest, channel_id: int, form: MessageForm | N
         "may": selectors.may(actor=actor, channel=channel),
         "may_meet": _may_meet(actor),
         "live_last_event_id": event_last_id(actor=actor),
+        "live_reload": f"channel_id:{channel.pk}",  # events/live.js reloads on new messages in this channel
     }
 
 

@@ -23,7 +23,15 @@
     item.className = "message message-success";
     item.textContent = text;
     region.appendChild(item);
-    var shouldReload = reload === "any" || (reload && String(payload.cable_id) === reload);
+    /* data-reload: "any", "<key>:<id>" (e.g. "channel_id:7": reload for events about that object), or a
+     * bare id, which names a cable. */
+    var key = "cable_id";
+    var wanted = reload;
+    if (reload && reload.indexOf(":") > 0) {
+      key = reload.slice(0, reload.indexOf(":"));
+      wanted = reload.slice(reload.indexOf(":") + 1);
+    }
+    var shouldReload = reload === "any" || (reload && String(payload[key]) === wanted);
     if (shouldReload) {
       window.setTimeout(function () { window.location.reload(); }, 800);
     }
@@ -51,7 +59,7 @@
 
   var KINDS = ["cable.delivered", "cable.released", "cable.acknowledged", "cable.clearance_requested",
    "cable.clearance_given", "cable.cleared", "cable.returned", "cable.escalated", "cable.search_match",
-   "chat.message", "notification"];
+   "chat.message", "chat.mention", "notification"];
 
   function start() {
     window.setTimeout(connect, CONNECT_DELAY_MS);
