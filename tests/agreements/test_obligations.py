@@ -185,3 +185,23 @@ def test_obligation_form_and_mark_as_met(client: Client, treaty_officer: User, a
     obligation = Obligation.objects.get()
     assert client.post(reverse("agreements:obligation_complete", args=[obligation.pk])).status_code == 302
     assert Obligation.objects.get().status == "done"
+
+
+def test_the_deadlines_calendar_shows_a_month_grid(
+    client: Client, treaty_officer: User, annual_report: Obligation
+) -> None:
+    signed_in(client, treaty_officer)
+    response = client.get(reverse("agreements:deadlines"), {"month": "2026-03"})
+    grid = response.context["grid"]
+    assert grid.first == dt.date(2026, 3, 1)
+    assert (grid.previous, grid.following) == (dt.date(2026, 2, 1), dt.date(2026, 4, 1))
+    assert all(len(week) == 7 and week[0].day.weekday() == 0 for week in grid.weeks)
+    due = [cell for week in grid.weeks for cell in week if cell.obligations]
+    assert [(cell.day, cell.in_month) for cell in due] == [(dt.date(2026, 3, 31), True)]
+    assert b'datetime="2026-03-31"' in response.content
+    assert b"Annual implementation report" in response.content
+    december = client.get(reverse("agreements:deadlines"), {"month": "2025-12"}).context["grid"]
+    assert december.following == dt.date(2026, 1, 1)
+    assert not any(cell.obligations for week in december.weeks for cell in week)
+    fallback = client.get(reverse("agreements:deadlines"), {"month": "2026-13"}).context["grid"]
+    assert fallback.first.day == 1  # a malformed month falls back to the current one

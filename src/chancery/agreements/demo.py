@@ -26,7 +26,7 @@ from chancery.platform.actor import Actor
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 SEED_ACTOR = Actor.system(purpose="demo-seed")
-LEAD_DEPARTMENT = "dept-economic"
+LEAD_DEPARTMENT = "dept-law-treaties"  # the demo treaty officer works there, so seeded agreements are editable
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from chancery.agreements import obligations, selectors
 from chancery.agreements.calendar import obligations_calendar
 from chancery.agreements.forms import ObligationForm
+from chancery.agreements.month_grid import month_grid, month_parse
 from chancery.agreements.views import add_form_errors, render_detail
 from chancery.platform import access
 from chancery.platform.errors import DomainError, NotFound, PermissionDenied
@@ -22,7 +23,7 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 @login_required
 def deadlines(request: HttpRequest) -> HttpResponse:
-    """Render overdue and upcoming obligations the user may see, and the user's reminders."""
+    """Render the month's deadlines calendar (``?month=YYYY-MM``), overdue and upcoming obligations, reminders."""
     actor = page_actor(request)
     if not access.can(actor, "agreements.view_obligation"):
         raise Http404
@@ -30,6 +31,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     open_obligations = list(selectors.obligation_list(actor=actor))
     context = {
         "today": today,
+        "grid": month_grid(open_obligations, first=month_parse(request.GET.get("month", ""), today=today)),
         "overdue": [o for o in open_obligations if o.due_date < today],
         "upcoming": [o for o in open_obligations if o.due_date >= today],
         "reminders": selectors.reminder_list(actor=actor)[:20],
