@@ -27,6 +27,8 @@ def test_demo_seed_then_publish(ministry: Organisation, fake_mastodon: FakeMasto
     user("admin", Role.ADMINISTRATOR, ministry)
     outreach_demo_seed()
     outreach_demo_seed()  # idempotent
+    assert Post.objects.filter(campaign__isnull=True).count() == 0  # every demo post is in a bilingual campaign
+    assert Post.objects.values("campaign").distinct().count() == 2
     states = sorted(Post.objects.values_list("state", flat=True))
     assert states == sorted([PostState.APPROVED, PostState.IN_APPROVAL, PostState.IN_APPROVAL, PostState.DRAFT])
     Account.objects.filter(platform="mastodon").update(base_url=fake_mastodon.base_url)

@@ -19,6 +19,8 @@ PARSERS = [
     parsing.bluesky_session,
     parsing.bluesky_created,
     parsing.bluesky_record,
+    parsing.mastodon_media_id,
+    parsing.bluesky_blob,
 ]
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -40,6 +42,10 @@ keys = st.sampled_from(
         "cid",
         "value",
         "text",
+        "blob",
+        "ref",
+        "$link",
+        "size",
     ]
 )
 shaped = st.dictionaries(keys, json_values | st.dictionaries(keys, json_values, max_size=3), max_size=6)

@@ -1,29 +1,38 @@
-"""The outreach API (mounted at ``/api/v1/outreach``): posts, previews, approval, recovery, accounts.
+"""The outreach API (mounted at ``/api/v1/outreach``): posts, approval, links, responses, accounts.
 
-Handlers are thin: they take the actor the authenticator left on the request, call one selector or
-service and serialise; domain errors become problem+json in the shared handlers.
+Also previews, outside approval links, responses to intelligence alerts and recovery. Handlers are
+thin: they take the actor the authenticator left on the request, call one selector or service and
+serialise; domain errors become problem+json in the shared handlers.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router, Status
 
 from chancery.outreach import selectors, services
-from chancery.outreach.models import Account, ApprovalStep, Post
+from chancery.outreach.models import Account, ApprovalStep, Campaign, Post, Template
 from chancery.outreach.schemas import (
     AccountBody,
     AccountOut,
+    ApprovalLinkIn,
+    ApprovalLinkOut,
     ApproveIn,
+    CampaignBody,
+    CampaignOut,
     PostBody,
     PostOut,
     PostSummaryOut,
     PreviewIn,
     PreviewOut,
     StepOut,
+    TemplateBody,
+    TemplateOut,
     WorkflowIn,
 )
 from chancery.platform.api.auth import request_actor
@@ -110,3 +119,60 @@ def account_create(request: HttpRequest, payload: AccountBody) -> Status[Account
 def workflow_set(request: HttpRequest, payload: WorkflowIn) -> list[ApprovalStep]:
     """Replace the caller's unit's approval workflow (press officers and administrators of the unit)."""
     return services.workflow_set(actor=request_actor(request), steps=payload.steps_in())
+
+
+@router.post(
+    "/posts/{post_id}/approval-links",
+    response={201: ApprovalLinkOut, **NOT_FOUND},
+    operation_id="outreach_approval_link_issue",
+)
+def approval_link_issue(request: HttpRequest, post_id: int, payload: ApprovalLinkIn) -> Status[ApprovalLinkOut]:
+    """Issue a signed, expiring, single-use link for one outside approver of the post's current any-of step."""
+    issued = services.approval_link_issue(
+        actor=request_actor(request),
+        post_id=post_id,
+        approver_name=payload.approver_name,
+        valid_for=timedelta(days=payload.valid_days),
+    )
+    url = request.build_absolute_uri(reverse("outreach:review", args=[issued.token]))
+    link = issued.link
+    return Status(
+        201, ApprovalLinkOut(id=link.pk, approver_name=link.approver_name, expires_at=link.expires_at, url=url)
+    )
+
+
+@router.post(
+    "/alerts/{alert_id}/responses", response={201: PostOut, **NOT_FOUND}, operation_id="outreach_alert_respond"
+)
+def alert_respond(request: HttpRequest, alert_id: int, payload: PostBody) -> Status[Post]:
+    """Start a draft response to an intelligence alert the caller may see; it carries the alert's evidence."""
+    return Status(
+        201, services.post_respond(actor=request_actor(request), alert_id=alert_id, content=payload.content())
+    )
+
+
+@router.get("/campaigns", response={200: list[CampaignOut], **ERRORS}, operation_id="outreach_campaign_list")
+def campaign_list(request: HttpRequest) -> QuerySet[Campaign]:
+    """List the campaigns of the caller's unit, newest first."""
+    return selectors.campaign_list(actor=request_actor(request))
+
+
+@router.post("/campaigns", response={201: CampaignOut, **ERRORS}, operation_id="outreach_campaign_create")
+def campaign_create(request: HttpRequest, payload: CampaignBody) -> Status[Campaign]:
+    """Create a campaign of the caller's unit (press officers); names in both languages."""
+    return Status(201, services.campaign_create(actor=request_actor(request), campaign=payload.campaign()))
+
+
+@router.get("/templates", response={200: list[TemplateOut], **ERRORS}, operation_id="outreach_template_list")
+def template_list(request: HttpRequest) -> QuerySet[Template]:
+    """List the reusable templates of the caller's unit (press officers)."""
+    return selectors.template_list(actor=request_actor(request))
+
+
+@router.post("/templates", response={201: TemplateOut, **ERRORS}, operation_id="outreach_template_create")
+def template_create(request: HttpRequest, payload: TemplateBody) -> Status[Template]:
+    """Save a reusable starting text of the caller's unit in both languages (press officers)."""
+    row = services.template_create(
+        actor=request_actor(request), name=payload.name, text_vi=payload.text_vi, text_en=payload.text_en
+    )
+    return Status(201, row)

@@ -71,6 +71,12 @@ POSTS = [
 ]
 
 
+CAMPAIGNS = [
+    ("Hợp tác khu vực ASEAN", "ASEAN regional cooperation", -7),
+    ("Ngoại giao kinh tế", "Economic diplomacy", 0),
+]
+
+
 def _actor(username: str) -> Actor:
     return Actor.from_user(get_user_model().objects.get(username=username))
 
@@ -113,7 +119,16 @@ def outreach_demo_seed() -> None:
         ),
     ]
     now = timezone.now().replace(second=0, microsecond=0)
-    for title, text_vi, text_en, days, approvers in POSTS:
+    campaigns = [
+        services.campaign_create(
+            actor=press,
+            campaign=services.CampaignIn(
+                name_vi=name_vi, name_en=name_en, starts_on=(now + timedelta(days=start)).date(), ends_on=None
+            ),
+        )
+        for name_vi, name_en, start in CAMPAIGNS
+    ]
+    for index, (title, text_vi, text_en, days, approvers) in enumerate(POSTS):
         post = services.post_create(
             actor=press,
             content=services.PostIn(
@@ -122,6 +137,7 @@ def outreach_demo_seed() -> None:
                 text_en=text_en,
                 account_ids=[a.pk for a in accounts],
                 scheduled_for=now + timedelta(days=days),
+                campaign_id=campaigns[index % len(campaigns)].pk,
             ),
         )
         if approvers is None:

@@ -1,11 +1,13 @@
 """Local fake Mastodon and Bluesky servers speaking the real protocols, for the tests and the demo.
 
 Threaded ``http.server`` servers on 127.0.0.1 that store posts in memory and honour what the connectors
-rely on: Mastodon's ``Idempotency-Key`` on ``POST /api/v1/statuses``, ``GET /api/v1/statuses/:id`` and
-``GET /api/v1/instance``; the AT Protocol's ``createSession``, ``createRecord`` (a record key that exists
-is refused) and ``getRecord``. ``fail_next(kind)`` injects one fault into the next write: ``"429"``,
-``"500"``, ``"malformed"``, ``"401"`` or ``"drop"`` (the post is stored, then the connection is closed
-without an answer, as when a response times out). Never used by production code paths.
+rely on: Mastodon's ``Idempotency-Key`` on ``POST /api/v1/statuses``, ``GET /api/v1/statuses/:id``,
+``GET /api/v1/instance`` and ``POST /api/v2/media`` (multipart, ``description``); the AT Protocol's
+``createSession``, ``uploadBlob``, ``createRecord`` (a record key that exists is refused; an
+``app.bsky.embed.images`` must name uploaded blobs and carry ``alt``) and ``getRecord``.
+``fail_next(kind)`` injects one fault into the next write: ``"429"``, ``"500"``, ``"malformed"``,
+``"401"`` or ``"drop"`` (the post is stored, then the connection is closed without an answer, as when a
+response times out). Never used by production code paths.
 
 Run both for the demo: ``python -m chancery.outreach.fake_servers --mastodon-port 8701 --bluesky-port 8702``.
 """
@@ -17,6 +19,8 @@ import json
 import secrets
 import threading
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
@@ -34,6 +38,7 @@ class FakeState:
     posts: dict[str, dict[str, Any]] = field(default_factory=dict)
     idempotency: dict[str, str] = field(default_factory=dict)
     faults: list[str] = field(default_factory=list)
+    media: dict[str, dict[str, Any]] = field(default_factory=dict)
     writes: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -54,9 +59,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(raw)
 
-    def _body(self) -> dict[str, Any]:
+    def _raw(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        return self.rfile.read(length) if length else b""
+
+    def _body(self) -> dict[str, Any]:
+        raw = self._raw()
         try:
             data = json.loads(raw or b"{}")
         except ValueError:
@@ -136,12 +144,48 @@ class _MastodonHandler(_Handler):
             else:
                 self._reply(200, status)
 
+    def _upload_media(self) -> None:
+        message = BytesParser(policy=HTTP).parsebytes(
+            b"Content-Type: " + self.headers.get("Content-Type", "").encode() + b"\r\n\r\n" + self._raw()
+        )
+        fields: dict[str, tuple[bytes, str]] = {}
+        for part in message.iter_parts() if message.is_multipart() else []:
+            name = part.get_param("name", header="content-disposition")
+            if isinstance(name, str):
+                payload = part.get_payload(decode=True)
+                fields[name] = (payload if isinstance(payload, bytes) else b"", part.get_content_type())
+        data, content_type = fields.get("file", (b"", ""))
+        if not data:
+            self._reply(422, {"error": "Validation failed: File can't be blank"})
+            return
+        if not content_type.startswith("image/"):
+            self._reply(422, {"error": "Validation failed: File content type is invalid"})
+            return
+        description = fields.get("description", (b"", ""))[0].decode("utf-8", errors="replace")
+        state = self.server.state
+        with state.lock:
+            media_id = str(200000 + len(state.media) + 1)
+            state.media[media_id] = {
+                "id": media_id,
+                "type": "image",
+                "url": f"{self.server.base_url}/media/{media_id}",
+                "description": description or None,
+                "size": len(data),
+            }
+        self._reply(200, state.media[media_id])
+
     def do_POST(self) -> None:
-        if urlsplit(self.path).path != "/api/v1/statuses":
+        path = urlsplit(self.path).path
+        if path == "/api/v2/media":
+            if self._authorised():
+                self._upload_media()
+            return
+        if path != "/api/v1/statuses":
             self._reply(404, {"error": "Not found"})
-            return
-        if not self._authorised():
-            return
+        elif self._authorised():
+            self._create_status()
+
+    def _create_status(self) -> None:
         fault = self._fault()
         if self._apply_fault(fault):
             return
@@ -154,6 +198,10 @@ class _MastodonHandler(_Handler):
             self._reply(422, {"error": "Validation failed: Text character limit exceeded"})
             return
         state = self.server.state
+        media_ids = body.get("media_ids") or []
+        if not isinstance(media_ids, list) or len(media_ids) > 4 or any(m not in state.media for m in media_ids):
+            self._reply(422, {"error": "Validation failed: media_ids are invalid"})
+            return
         key = self.headers.get("Idempotency-Key") or ""
         with state.lock:
             status_id = state.idempotency.get(key) if key else None
@@ -165,6 +213,7 @@ class _MastodonHandler(_Handler):
                     "content": f"<p>{text}</p>",
                     "language": body.get("language"),
                     "visibility": body.get("visibility", "public"),
+                    "media_attachments": [state.media[m] for m in media_ids],
                 }
                 state.writes += 1
                 if key:
@@ -220,6 +269,9 @@ class _BlueskyHandler(_Handler):
         elif path == "/xrpc/com.atproto.repo.createRecord":
             if self._session():
                 self._create_record()
+        elif path == "/xrpc/com.atproto.repo.uploadBlob":
+            if self._session():
+                self._upload_blob()
         else:
             self._reply(404, {"error": "MethodNotImplemented"})
 
@@ -235,6 +287,37 @@ class _BlueskyHandler(_Handler):
             200, {"did": server.did, "handle": server.handle, "accessJwt": token, "refreshJwt": token + ".refresh"}
         )
 
+    def _upload_blob(self) -> None:
+        data = self._raw()
+        mime_type = self.headers.get("Content-Type", "")
+        if not data:
+            self._reply(400, {"error": "InvalidRequest", "message": "Request body is empty"})
+            return
+        cid = "bafkrei" + secrets.token_hex(20)
+        with self.server.state.lock:
+            self.server.state.media[cid] = {"mimeType": mime_type, "size": len(data)}
+        self._reply(200, {"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime_type, "size": len(data)}})
+
+    def _embed_error(self, record: dict[str, Any]) -> str:
+        """Return why the record's ``app.bsky.embed.images`` is invalid, or ""."""
+        embed = record.get("embed")
+        if embed is None:
+            return ""
+        images = embed.get("images") if isinstance(embed, dict) else None
+        if not isinstance(images, list) or not 1 <= len(images) <= 4:
+            return "Record/embed/images must be an array of 1 to 4 images"
+        for index, image in enumerate(images):
+            if not isinstance(image, dict) or not isinstance(image.get("alt"), str):
+                return f'Record/embed/images/{index} must have the property "alt"'
+            blob = image.get("image")
+            ref = blob.get("ref") if isinstance(blob, dict) else None
+            link = ref.get("$link") if isinstance(ref, dict) else None
+            if link not in self.server.state.media:
+                return f"Could not find blob: {link}"
+            if self.server.state.media[link]["size"] > 1_000_000:
+                return f"Record/embed/images/{index}/image is too big"
+        return ""
+
     def _create_record(self) -> None:
         fault = self._fault()
         if self._apply_fault(fault):
@@ -245,10 +328,11 @@ class _BlueskyHandler(_Handler):
         if not isinstance(text, str):
             self._reply(400, {"error": "InvalidRequest", "message": "Record/text must be a string"})
             return
+        problem = self._embed_error(record) if isinstance(record, dict) else ""
         if len(regex.findall(r"\X", text)) > 300 or len(text.encode()) > 3000:
-            self._reply(
-                400, {"error": "InvalidRequest", "message": "Record/text must not be longer than 300 graphemes"}
-            )
+            problem = "Record/text must not be longer than 300 graphemes"
+        if problem:
+            self._reply(400, {"error": "InvalidRequest", "message": problem})
             return
         if body.get("repo") != self.server.did:
             self._reply(400, {"error": "InvalidRequest", "message": "Invalid repo"})

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chancery.outreach.models import Account, Post
+from chancery.outreach.models import Account, Campaign, Post
 from chancery.outreach.services import PostIn
 
 
@@ -24,9 +24,15 @@ class PostForm(forms.Form):
         help_text=_("In your time zone. The ministry's own channel receives the statement at this time."),
     )
     ai_assisted = forms.BooleanField(label=_("Text drafted with AI assistance (labelled as such)"), required=False)
+    campaign = forms.TypedChoiceField(label=_("Campaign"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args: Any, accounts: list[Account], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, accounts: list[Account], campaigns: list[Campaign] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        choice = self.fields["campaign"]
+        assert isinstance(choice, forms.TypedChoiceField)
+        choice.choices = [("", _("No campaign"))] + [(str(c.pk), f"{c.name_vi} / {c.name_en}") for c in campaigns or []]
         field = self.fields["accounts"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [
@@ -43,6 +49,7 @@ class PostForm(forms.Form):
             account_ids=[int(pk) for pk in data["accounts"]],
             scheduled_for=data["scheduled_for"],
             ai_assisted=data["ai_assisted"],
+            campaign_id=data.get("campaign"),
         )
 
 
@@ -55,4 +62,5 @@ def initial_from(post: Post) -> dict[str, Any]:
         "accounts": [str(pk) for pk in post.targets.values_list("account_id", flat=True)],
         "scheduled_for": post.scheduled_for,
         "ai_assisted": post.ai_assisted,
+        "campaign": str(post.campaign_id) if post.campaign_id else "",
     }

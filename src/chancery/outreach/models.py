@@ -66,6 +66,28 @@ class ApprovalStep(models.Model):
         return f"{self.organisation_id}/{self.position}: {self.name}"
 
 
+class Campaign(models.Model):
+    """A unit's named series of posts (both languages), from a start day to an optional end day."""
+
+    organisation = models.ForeignKey(
+        "missions.Organisation", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="outreach_campaigns"
+    )
+    name_vi = models.CharField(_("Vietnamese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
 class Post(models.Model):
     """A statement in Vietnamese and English for one or more platform accounts and the ministry's channel."""
 
@@ -76,6 +98,9 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="outreach_posts"
     )
     title = models.CharField(_("working title"), max_length=200)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+    )
     text_vi = models.TextField(_("Vietnamese text"))
     text_en = models.TextField(_("English text"))
     ai_assisted = models.BooleanField(_("AI-assisted text"), default=False)
@@ -129,7 +154,10 @@ class Approval(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="approvals")
     step = models.ForeignKey(ApprovalStep, on_delete=models.CASCADE, related_name="+")
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    link = models.ForeignKey("ApprovalLink", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices)
     text_sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
@@ -146,3 +174,76 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id}/{self.step_id}/{self.language} by {self.approver_id}"
+
+
+class ApprovalLink(models.Model):
+    """A signed, expiring link letting one outside approver approve or reject one version of one post.
+
+    Bound to the post's step and to the SHA-256 of both texts when it was issued: a changed text, a passed
+    step, a decision already taken or the expiry time each make it void. The token itself is never stored.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="approval_links")
+    step = models.ForeignKey(ApprovalStep, on_delete=models.CASCADE, related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approver_name = models.CharField(_("outside approver"), max_length=200)
+    text_sha256_vi = models.CharField(max_length=64)
+    text_sha256_en = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("approval link")
+        verbose_name_plural = _("approval links")
+        ordering = ["post_id", "created_at"]
+
+    def __str__(self) -> str:
+        return f"link {self.pk} for post {self.post_id}"
+
+
+class Evidence(models.Model):
+    """What prompted a post: the intelligence alert (with its figures) or one story behind it, as a snapshot.
+
+    Copied when the press officer starts the response, so the evidence stays with the post through
+    approval and publication even if the alert or story is later deleted (the links then go nowhere).
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=8)  # "alert" or "story"
+    alert = models.ForeignKey("intelligence.Alert", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    item = models.ForeignKey("intelligence.Item", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    label = models.CharField(_("label"), max_length=1000)
+    source_url = models.CharField(_("source address"), max_length=2000, blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["post_id", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for post {self.post_id}"
+
+
+class Template(models.Model):
+    """A unit's reusable starting text for posts, in both languages (e.g. condolences, national days)."""
+
+    organisation = models.ForeignKey(
+        "missions.Organisation", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="outreach_templates"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    text_vi = models.TextField(_("Vietnamese text"))
+    text_en = models.TextField(_("English text"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("post template")
+        verbose_name_plural = _("post templates")
+        ordering = ["organisation_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name

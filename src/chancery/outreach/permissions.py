@@ -15,6 +15,9 @@ Approving (``outreach.approve``)
 Recovering (``outreach.recover``)
     Press officers and administrators of the post's unit retry a failed publication (same idempotency
     keys: never a second copy).
+Outside approval links (``outreach.link_issue``)
+    Press officers and administrators of the post's unit, never its author, while the post is in approval,
+    send one outside approver a signed link for the current step (the token is the outsider's credential).
 Accounts and workflows (``outreach.manage``)
     Press officers and administrators of an internal unit add platform accounts and configure the steps.
 """
@@ -109,6 +112,19 @@ def can_recover(actor: Actor, post: Post | None) -> bool:
         and actor.role in MANAGER_ROLES
         and post.organisation_id == actor.organisation_id
         and post.state == PostState.ATTENTION
+    )
+
+
+@access.rule("outreach.link_issue", scope="write")
+def can_issue_link(actor: Actor, post: Post | None) -> bool:
+    """Press officers and administrators of the post's unit, not its author, while it is in approval."""
+    return (
+        post is not None
+        and is_internal(actor)
+        and actor.role in MANAGER_ROLES
+        and post.organisation_id == actor.organisation_id
+        and post.author_id != actor.user_id
+        and post.state == PostState.IN_APPROVAL
     )
 
 

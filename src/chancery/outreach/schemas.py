@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
 
 from chancery.outreach.models import Post
 from chancery.outreach.previews import Preview
-from chancery.outreach.services import AccountIn, PostIn, StepIn
+from chancery.outreach.services import AccountIn, CampaignIn, PostIn, StepIn
 
 
 class PostBody(Schema):
@@ -21,6 +21,7 @@ class PostBody(Schema):
     account_ids: list[int] = Field(max_length=50)
     scheduled_for: datetime
     ai_assisted: bool = False
+    campaign_id: int | None = None
 
     def content(self) -> PostIn:
         """Return the service's input."""
@@ -83,8 +84,19 @@ class TargetOut(Schema):
     published_at: datetime | None
 
 
+class EvidenceOut(Schema):
+    """What prompted a post: the intelligence alert (with its figures) or a story behind it."""
+
+    kind: str
+    label: str
+    source_url: str
+    alert_id: int | None
+    item_id: int | None
+    figures: dict[str, object]
+
+
 class PostOut(Schema):
-    """A post with both versions, its state and its targets."""
+    """A post with both versions, its state, its targets and the evidence it carries."""
 
     id: int
     title: str
@@ -96,12 +108,35 @@ class PostOut(Schema):
     revision: int
     author: str = Field(alias="author.username")
     statement_published_at: datetime | None
+    campaign_id: int | None
     targets: list[TargetOut]
+    evidence: list[EvidenceOut]
 
     @staticmethod
     def resolve_targets(post: Post) -> list[object]:
         """Return the targets with their accounts."""
         return list(post.targets.select_related("account").order_by("pk"))
+
+    @staticmethod
+    def resolve_evidence(post: Post) -> list[object]:
+        """Return the evidence rows in order (alert first)."""
+        return list(post.evidence.order_by("position", "pk"))
+
+
+class ApprovalLinkIn(Schema):
+    """Who the outside approver is and for how many days the link works (1 to 14)."""
+
+    approver_name: str = Field(min_length=1, max_length=200)
+    valid_days: int = Field(default=3, ge=1, le=14)
+
+
+class ApprovalLinkOut(Schema):
+    """A new approval link: the URL (shown once, the token is its credential) and when it expires."""
+
+    id: int
+    approver_name: str
+    expires_at: datetime
+    url: str
 
 
 class PostSummaryOut(Schema):
@@ -175,3 +210,43 @@ class StepOut(Schema):
     position: int
     name: str
     mode: str
+
+
+class CampaignBody(Schema):
+    """A campaign: names in both languages, first day, optional last day."""
+
+    name_vi: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+    starts_on: date
+    ends_on: date | None = None
+
+    def campaign(self) -> CampaignIn:
+        """Return the service's input."""
+        return CampaignIn(**self.model_dump())
+
+
+class CampaignOut(Schema):
+    """A campaign of the caller's unit."""
+
+    id: int
+    name_vi: str
+    name_en: str
+    starts_on: date
+    ends_on: date | None
+
+
+class TemplateBody(Schema):
+    """A reusable starting text: its name and both language versions."""
+
+    name: str = Field(max_length=200)
+    text_vi: str = Field(max_length=63_206)
+    text_en: str = Field(max_length=63_206)
+
+
+class TemplateOut(Schema):
+    """A template of the caller's unit."""
+
+    id: int
+    name: str
+    text_vi: str
+    text_en: str

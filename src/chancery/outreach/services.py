@@ -8,20 +8,31 @@ itself is in :mod:`chancery.outreach.publishing`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chancery.audit.enums import Outcome
 from chancery.audit.services import audit_record
 from chancery.outreach.connectors import connector_for
 from chancery.outreach.connectors.bluesky import tid_new
 from chancery.outreach.connectors.errors import ConnectorError
 from chancery.outreach.credentials import credentials_seal
 from chancery.outreach.enums import Language, PostState, StepMode, TargetState
-from chancery.outreach.models import Account, Approval, ApprovalStep, Post, Target
+from chancery.outreach.links import DEFAULT_VALIDITY, MAX_VALIDITY, link_id_from, link_token, link_void_reason
+from chancery.outreach.models import (
+    Account,
+    Approval,
+    ApprovalLink,
+    ApprovalStep,
+    Campaign,
+    Post,
+    Target,
+    Template,
+)
 from chancery.outreach.platforms import PUBLISHABLE, Platform
 from chancery.outreach.previews import TargetSpec, previews_build, target_errors
 from chancery.outreach.workflow import current_step, step_statuses, text_sha256
@@ -151,6 +162,70 @@ def workflow_set(*, actor: Actor, steps: list[StepIn]) -> list[ApprovalStep]:
     return created
 
 
+# --- Campaigns --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignIn:
+    """A campaign: its name in both languages and its days (the end is optional)."""
+
+    name_vi: str
+    name_en: str
+    starts_on: date
+    ends_on: date | None = None
+
+
+def campaign_create(*, actor: Actor, campaign: CampaignIn) -> Campaign:
+    """Create a campaign of the actor's unit (press officers). Emits ``outreach.campaign_created``."""
+    access.require(actor, "outreach.draft")
+    errors: dict[str, list[str]] = {}
+    for language in Language.values:
+        name = getattr(campaign, f"name_{language}").strip()
+        if not name or len(name) > TITLE_MAX:
+            errors[f"name_{language}"] = [_("Name the campaign in both languages (at most 200 characters).")]
+    if campaign.ends_on is not None and campaign.ends_on < campaign.starts_on:
+        errors["ends_on"] = [_("The campaign cannot end before it starts.")]
+    if errors:
+        raise InvalidInput(_("The campaign cannot be saved."), errors=errors)
+    with transaction.atomic():
+        row = Campaign.objects.create(
+            organisation_id=_unit(actor),
+            name_vi=campaign.name_vi.strip(),
+            name_en=campaign.name_en.strip(),
+            starts_on=campaign.starts_on,
+            ends_on=campaign.ends_on,
+            created_by_id=actor.user_id or 0,
+        )
+        _audit(actor, "outreach.campaign_created", "outreach.campaign", row.pk)
+    return row
+
+
+def template_create(*, actor: Actor, name: str, text_vi: str, text_en: str) -> Template:
+    """Save a reusable starting text of the actor's unit in both languages (press officers).
+
+    Emits ``outreach.template_created``.
+    """
+    access.require(actor, "outreach.draft")
+    errors: dict[str, list[str]] = {}
+    if not name.strip() or len(name.strip()) > TITLE_MAX:
+        errors["name"] = [_("Enter a name of at most %(n)d characters.") % {"n": TITLE_MAX}]
+    for language, text in (("vi", text_vi), ("en", text_en)):
+        if not text.strip() or len(text) > TEXT_MAX:
+            errors[f"text_{language}"] = [_("Both language versions are required.")]
+    if errors:
+        raise InvalidInput(_("The template cannot be saved."), errors=errors)
+    with transaction.atomic():
+        row = Template.objects.create(
+            organisation_id=_unit(actor),
+            name=name.strip(),
+            text_vi=text_vi,
+            text_en=text_en,
+            created_by_id=actor.user_id or 0,
+        )
+        _audit(actor, "outreach.template_created", "outreach.template", row.pk)
+    return row
+
+
 # --- Drafting ---------------------------------------------------------------------------------------
 
 
@@ -164,6 +239,7 @@ class PostIn:
     account_ids: list[int]
     scheduled_for: datetime
     ai_assisted: bool = False
+    campaign_id: int | None = None
 
 
 def _validated_accounts(actor: Actor, content: PostIn) -> list[Account]:
@@ -182,6 +258,11 @@ def _validated_accounts(actor: Actor, content: PostIn) -> list[Account]:
     accounts = list(Account.objects.filter(organisation_id=_unit(actor), is_active=True, pk__in=content.account_ids))
     if len(accounts) != len(set(content.account_ids)):
         errors["account_ids"] = [_("Choose active accounts of your unit.")]
+    if (
+        content.campaign_id is not None
+        and not Campaign.objects.filter(pk=content.campaign_id, organisation_id=_unit(actor)).exists()
+    ):
+        errors["campaign_id"] = [_("Choose a campaign of your unit.")]
     if errors:
         raise InvalidInput(_("The post cannot be saved."), errors=errors)
     previews = previews_build(
@@ -207,17 +288,53 @@ def post_create(*, actor: Actor, content: PostIn) -> Post:
     access.require(actor, "outreach.draft")
     accounts = _validated_accounts(actor, content)
     with transaction.atomic():
-        post = Post.objects.create(
-            organisation_id=_unit(actor),
-            author_id=actor.user_id or 0,
-            title=content.title.strip(),
-            text_vi=content.text_vi,
-            text_en=content.text_en,
-            ai_assisted=content.ai_assisted,
-            scheduled_for=content.scheduled_for,
-        )
-        _sync_targets(post, accounts)
+        post = _post_insert(actor, content, accounts)
         _audit(actor, "outreach.post_created", "outreach.post", post.pk, targets=len(accounts))
+    return post
+
+
+def post_respond(*, actor: Actor, alert_id: int, content: PostIn) -> Post:
+    """Start a draft response to an intelligence alert, carrying its evidence (press officers).
+
+    Needs ``outreach.draft`` and ``intelligence.alerts`` on the alert (NotFound when the actor cannot see
+    it). Copies the alert's figures and up to :data:`EVIDENCE_STORIES` stories behind it onto the post, so
+    they travel through approval to publication. Emits ``outreach.post_created`` naming the alert and the
+    stories (ids only), the first event of the post's audit trail.
+    """
+    from chancery.outreach.evidence import evidence_rows
+
+    access.require(actor, "outreach.draft")
+    accounts = _validated_accounts(actor, content)
+    with transaction.atomic():
+        rows = evidence_rows(actor=actor, alert_id=alert_id)
+        post = _post_insert(actor, content, accounts)
+        for row in rows:
+            row.post = post
+            row.save()
+        _audit(
+            actor,
+            "outreach.post_created",
+            "outreach.post",
+            post.pk,
+            targets=len(accounts),
+            alert=alert_id,
+            stories=[row.item_id for row in rows if row.kind == "story"],
+        )
+    return post
+
+
+def _post_insert(actor: Actor, content: PostIn, accounts: list[Account]) -> Post:
+    post = Post.objects.create(
+        organisation_id=_unit(actor),
+        author_id=actor.user_id or 0,
+        title=content.title.strip(),
+        text_vi=content.text_vi,
+        text_en=content.text_en,
+        ai_assisted=content.ai_assisted,
+        scheduled_for=content.scheduled_for,
+        campaign_id=content.campaign_id,
+    )
+    _sync_targets(post, accounts)
     return post
 
 
@@ -236,6 +353,7 @@ def post_update(*, actor: Actor, post_id: int, content: PostIn) -> Post:
         post.text_vi, post.text_en = content.text_vi, content.text_en
         post.ai_assisted = content.ai_assisted
         post.scheduled_for = content.scheduled_for
+        post.campaign_id = content.campaign_id
         if changed:
             post.revision += 1
         if post.state == PostState.APPROVED and current_step(post) is not None:
@@ -331,3 +449,139 @@ def post_recover(*, actor: Actor, post_id: int) -> Post:
 
         transaction.on_commit(publish_due.enqueue)
     return post
+
+
+# --- Outside approvers ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedLink:
+    """A new approval link and its token (the token is shown once and never stored)."""
+
+    link: ApprovalLink
+    token: str
+
+
+def approval_link_issue(
+    *, actor: Actor, post_id: int, approver_name: str, valid_for: timedelta = DEFAULT_VALIDITY
+) -> IssuedLink:
+    """Issue a signed link letting one named outside approver approve or reject the post's current texts.
+
+    Needs ``outreach.link_issue``; the current step must be an any-of step (an all-of step needs each
+    named approver). Valid for ``valid_for`` (at most 14 days), once, for this step and these exact texts.
+    Emits ``outreach.approval_link_issued`` (the approver's name is not logged).
+    """
+    name = approver_name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput(_("Name the outside approver."), errors={"approver_name": [_("Enter a name.")]})
+    if not timedelta(minutes=5) <= valid_for <= MAX_VALIDITY:
+        raise InvalidInput(
+            _("Choose how long the link stays valid."), errors={"valid_for": [_("Between 5 minutes and 14 days.")]}
+        )
+    with transaction.atomic():
+        post = _locked(post_id)
+        access.require(actor, "outreach.view", post)
+        access.require(actor, "outreach.link_issue", post)
+        step = current_step(post)
+        if step is None or step.mode != StepMode.ANY:
+            raise Conflict(_("Only an any-of approval step can be given to an outside approver."))
+        now = timezone.now()
+        link = ApprovalLink.objects.create(
+            post=post,
+            step=step,
+            issued_by_id=actor.user_id or 0,
+            approver_name=name,
+            text_sha256_vi=text_sha256(post.text_vi),
+            text_sha256_en=text_sha256(post.text_en),
+            created_at=now,
+            expires_at=now + valid_for,
+        )
+        _audit(
+            actor,
+            "outreach.approval_link_issued",
+            "outreach.post",
+            post.pk,
+            link=link.pk,
+            step=step.position,
+            expires_at=link.expires_at.isoformat(),
+        )
+    return IssuedLink(link=link, token=link_token(link))
+
+
+def approval_link_decide(*, actor: Actor, token: str, approve: bool) -> ApprovalLink:
+    """Record an outside approver's decision through a signed link; the token is the credential.
+
+    ``actor`` is usually anonymous (its client address is audited). Approving counts as one approval of
+    both versions at the link's step; rejecting sends the post back to its author as a draft. A forged or
+    unknown token is NotFound; a used, expired or stale link (text changed, step passed) is a Conflict and
+    is audited as denied. Emits ``outreach.post_approved_by_link`` or ``outreach.post_rejected_by_link``
+    and notifies the author (and the next step's approvers).
+    """
+    link_id = link_id_from(token)
+    if link_id is None:
+        raise NotFound
+    with transaction.atomic():
+        found = ApprovalLink.objects.filter(pk=link_id).values_list("post_id", flat=True).first()
+        if found is None:
+            raise NotFound
+        post = _locked(found)
+        link = ApprovalLink.objects.select_for_update().get(pk=link_id)
+        link.post = post
+        refused = link_void_reason(link)
+        if not refused:
+            _link_apply(actor, post, link, approve=approve)
+            return link
+    # Refused: record the attempt (the transaction above wrote nothing).
+    audit_record(
+        actor=actor,
+        action="outreach.approval_link_refused",
+        outcome=Outcome.DENIED,
+        object_type="outreach.post",
+        object_id=link.post_id,
+        username=f"outside-approver:link-{link.pk}",
+        detail={"link": link.pk},
+    )
+    raise Conflict(refused)
+
+
+def _link_apply(actor: Actor, post: Post, link: ApprovalLink, *, approve: bool) -> None:
+    now = timezone.now()
+    link.used_at = now
+    link.decision = "approved" if approve else "rejected"
+    link.save(update_fields=["used_at", "decision"])
+    if approve:
+        for language in Language.values:
+            Approval.objects.create(
+                post=post,
+                step_id=link.step_id,
+                approver=None,
+                link=link,
+                language=language,
+                text_sha256=text_sha256(post.text(language)),
+                created_at=now,
+            )
+        if all(status.passed for status in step_statuses(post)):
+            post.state = PostState.APPROVED
+    else:
+        post.state = PostState.DRAFT
+    post.updated_at = now
+    post.save(update_fields=["state", "updated_at"])
+    action = "outreach.post_approved_by_link" if approve else "outreach.post_rejected_by_link"
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="outreach.post",
+        object_id=post.pk,
+        username=f"outside-approver:link-{link.pk}",
+        detail={"link": link.pk, "step": link.step.position, "state": post.state},
+    )
+    if approve:
+        transaction.on_commit(lambda: _notify_step(post))
+    else:
+        transaction.on_commit(
+            lambda: events_publish(
+                user_ids=sorted({post.author_id, link.issued_by_id}),
+                kind="outreach.rejected",
+                payload={"post_id": post.pk},
+            )
+        )

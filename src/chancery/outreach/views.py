@@ -24,6 +24,7 @@ from chancery.outreach import selectors, services
 from chancery.outreach.forms import PostForm, initial_from
 from chancery.outreach.models import Post
 from chancery.platform import access
+from chancery.platform.actor import Actor
 from chancery.platform.errors import DomainError, NotFound
 from chancery.platform.http import page_actor
 
@@ -62,6 +63,49 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/calendar.html", context)
 
 
+def _month_start(raw: str) -> date:
+    try:
+        day = date.fromisoformat(f"{raw}-01") if raw else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    return day.replace(day=1)
+
+
+@login_required
+def calendar_month(request: HttpRequest) -> HttpResponse:
+    """Render one month (``?month=YYYY-MM``) as weeks of days, Monday first, with the posts of each day."""
+    actor = page_actor(request)
+    if not access.can(actor, "outreach.view"):
+        raise DjangoPermissionDenied
+    first = _month_start(request.GET.get("month", ""))
+    following = (first + timedelta(days=32)).replace(day=1)
+    grid_start = first - timedelta(days=first.weekday())
+    grid_end = following + timedelta(days=(7 - following.weekday()) % 7)
+    posts = list(
+        selectors.calendar_range(
+            actor=actor,
+            start=timezone.make_aware(datetime.combine(grid_start, time.min)),
+            end=timezone.make_aware(datetime.combine(grid_end, time.min)),
+        )
+    )
+    by_day: dict[date, list[Post]] = {}
+    for post in posts:
+        by_day.setdefault(timezone.localdate(post.scheduled_for), []).append(post)
+    days = [grid_start + timedelta(days=i) for i in range((grid_end - grid_start).days)]
+    weeks = [
+        [(day, day.month == first.month, by_day.get(day, [])) for day in days[i : i + 7]]
+        for i in range(0, len(days), 7)
+    ]
+    context = {
+        "weeks": weeks,
+        "first": first,
+        "previous": (first - timedelta(days=1)).replace(day=1),
+        "next": following,
+        "can_draft": access.can(actor, "outreach.draft"),
+    }
+    return render(request, "outreach/calendar_month.html", context)
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Render the posts waiting for the user's approval at their current step."""
@@ -73,7 +117,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def _form_errors(form: PostForm, error: DomainError) -> None:
     for name, found in error.errors.items():
-        field = {"account_ids": "accounts"}.get(name, name)
+        field = {"account_ids": "accounts", "campaign_id": "campaign"}.get(name, name)
         for message in found:
             form.add_error(field if field in form.fields else None, message)
     if not error.errors:
@@ -81,11 +125,17 @@ def _form_errors(form: PostForm, error: DomainError) -> None:
 
 
 def _compose(
-    request: HttpRequest, *, save: Callable[[PostForm], Post], initial: dict[str, Any] | None, title: str
+    request: HttpRequest,
+    *,
+    save: Callable[[PostForm], Post],
+    initial: dict[str, Any] | None,
+    title: str,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     actor = page_actor(request)
     accounts = list(selectors.account_list(actor=actor))
-    form = PostForm(request.POST or None, initial=initial, accounts=accounts)
+    campaigns = list(selectors.campaign_list(actor=actor))
+    form = PostForm(request.POST or None, initial=initial, accounts=accounts, campaigns=campaigns)
     previews = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
@@ -102,8 +152,18 @@ def _compose(
                 messages.success(request, _("The draft is saved."))
                 return redirect("outreach:detail", post_id=post.pk)
     status = 400 if request.method == "POST" and form.errors else 200
-    context = {"form": form, "title": title, "previews": previews, "has_accounts": bool(accounts)}
+    context = {"form": form, "title": title, "previews": previews, "has_accounts": bool(accounts), **(extra or {})}
     return render(request, "outreach/form.html", context, status=status)
+
+
+def _template_initial(actor: Actor, raw: str) -> dict[str, Any] | None:
+    """Return the draft form's initial texts from one of the unit's templates (``?template=<id>``)."""
+    if not raw.isdigit():
+        return None
+    template = selectors.template_list(actor=actor).filter(pk=int(raw)).first()
+    if template is None:
+        return None
+    return {"text_vi": template.text_vi, "text_en": template.text_en}
 
 
 @login_required
@@ -116,8 +176,32 @@ def compose(request: HttpRequest) -> HttpResponse:
     return _compose(
         request,
         save=lambda form: services.post_create(actor=actor, content=form.content()),
-        initial=None,
+        initial=_template_initial(actor, request.GET.get("template", "")),
         title=_("Draft a post"),
+        extra={
+            "recent_alerts": selectors.alerts_to_answer(actor=actor),
+            "templates": selectors.template_list(actor=actor),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Draft a response to an intelligence alert; the draft carries the alert and its stories as evidence."""
+    actor = page_actor(request)
+    if not access.can(actor, "outreach.draft"):
+        raise DjangoPermissionDenied
+    try:
+        evidence = selectors.alert_evidence_preview(actor=actor, alert_id=alert_id)
+    except NotFound:
+        raise Http404 from None
+    return _compose(
+        request,
+        save=lambda form: services.post_respond(actor=actor, alert_id=alert_id, content=form.content()),
+        initial={"title": _("Response: %(label)s") % {"label": evidence[0].label}},
+        title=_("Draft a response to an alert"),
+        extra={"evidence": evidence},
     )
 
 
@@ -152,7 +236,12 @@ def detail(request: HttpRequest, post_id: int) -> HttpResponse:
         "post": post,
         "targets": selectors.post_targets(actor=actor, post=post),
         "steps": selectors.post_steps(actor=actor, post=post),
-        "may": {verb: access.can(actor, f"outreach.{verb}", post) for verb in ("edit", "submit", "approve", "recover")},
+        "may": {
+            verb: access.can(actor, f"outreach.{verb}", post)
+            for verb in ("edit", "submit", "approve", "recover", "link_issue")
+        },
+        "links": selectors.approval_links(actor=actor, post=post),
+        "evidence": selectors.post_evidence(actor=actor, post=post),
     }
     return render(request, "outreach/detail.html", context)
 

@@ -3,7 +3,9 @@
 An approval counts only for the exact text it approved (its SHA-256), so changing a language version
 expires that version's approvals. A step is passed when, for BOTH language versions, one of its approvers
 (mode ``any``) or every one of them except the author (mode ``all``) has approved the current text.
-Steps are passed in order.
+Steps are passed in order. An outside approver's decision through a signed link
+(:mod:`chancery.outreach.links`) counts as one approval of an ``any`` step; it is stored without a user
+and appears here as the negative id of its link.
 """
 
 from __future__ import annotations
@@ -38,9 +40,12 @@ def steps_of(post: Post) -> list[ApprovalStep]:
 def step_statuses(post: Post) -> list[StepStatus]:
     """Return every step of the post's workflow with the approvals that count for the current texts."""
     digests = {language: text_sha256(post.text(language)) for language in Language.values}
-    approvals = list(
-        Approval.objects.filter(post=post).values_list("step_id", "language", "approver_id", "text_sha256")
-    )
+    approvals = [
+        (step_id, lang, approver if approver is not None else -(link or 0), digest)
+        for step_id, lang, approver, link, digest in Approval.objects.filter(post=post).values_list(
+            "step_id", "language", "approver_id", "link_id", "text_sha256"
+        )
+    ]
     statuses = []
     for step in steps_of(post):
         approvers = frozenset(user.pk for user in step.approvers.all()) - {post.author_id}
@@ -48,7 +53,10 @@ def step_statuses(post: Post) -> list[StepStatus]:
             language: frozenset(
                 approver
                 for step_id, lang, approver, digest in approvals
-                if step_id == step.pk and lang == language and digest == digests[language] and approver in approvers
+                if step_id == step.pk
+                and lang == language
+                and digest == digests[language]
+                and (approver in approvers or (approver < 0 and step.mode == StepMode.ANY))
             )
             for language in Language.values
         }

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import email.utils
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
@@ -23,6 +24,9 @@ from chancery.outreach.connectors.errors import (
     RateLimited,
     Rejected,
 )
+
+if TYPE_CHECKING:
+    from chancery.outreach.connectors.media import MediaFile
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -43,8 +47,11 @@ class Connector(Protocol):
         """Return the limit the platform reports (Mastodon) or None when it is fixed by the platform."""
         ...
 
-    def publish(self, *, text: str, language: str, idempotency_key: str) -> Published:
-        """Post ``text`` once per ``idempotency_key``, fetch it back and return it (raises ConnectorError)."""
+    def publish(self, *, text: str, language: str, idempotency_key: str, media: Sequence[MediaFile] = ()) -> Published:
+        """Post ``text`` and ``media`` once per ``idempotency_key``, fetch the post back and return it.
+
+        Raises ConnectorError; MediaRefused before any request for an image without alt text.
+        """
         ...
 
 

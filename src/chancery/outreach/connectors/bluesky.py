@@ -3,20 +3,24 @@
 Publishing creates an ``app.bsky.feed.post`` record with ``com.atproto.repo.createRecord`` under a record
 key (a TID) chosen by Chancery and stored before the first attempt: a retry first asks
 ``com.atproto.repo.getRecord`` for that key and only creates the record when it is absent, so a retry
-after a time-out never posts twice. The record is then fetched back with ``getRecord``.
+after a time-out never posts twice. The record is then fetched back with ``getRecord``. Images are
+uploaded with ``com.atproto.repo.uploadBlob`` and embedded as ``app.bsky.embed.images`` with their alt text.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
 from chancery.outreach.connectors import parsing
 from chancery.outreach.connectors.base import DEFAULT_TIMEOUT, Published, raise_for_status, send
 from chancery.outreach.connectors.errors import CredentialsRejected, MalformedResponse, Rejected
+from chancery.outreach.connectors.media import BLUESKY_IMAGE_BYTES, MediaFile, media_check
 
 PLATFORM = "bluesky"
 COLLECTION = "app.bsky.feed.post"
@@ -103,16 +107,40 @@ class BlueskyConnector:
         url = post_url(web_base=self.web_base, handle=self._login().handle, rkey=rkey)
         return Published(remote_id=record.uri, url=url, text=record.text)
 
-    def publish(self, *, text: str, language: str, idempotency_key: str) -> Published:
-        """Create the post under record key ``idempotency_key`` unless it exists, fetch it back, return it."""
+    def upload(self, item: MediaFile) -> dict[str, Any]:
+        """Upload one image's bytes (``com.atproto.repo.uploadBlob``) and return the blob to embed."""
+        session = self._login()
+        response = send(
+            self._client,
+            "POST",
+            f"{self.base_url}/xrpc/com.atproto.repo.uploadBlob",
+            platform=PLATFORM,
+            content=item.data,
+            headers={"Authorization": f"Bearer {session.access_jwt}", "Content-Type": item.mime_type},
+        )
+        self._xrpc_check(response)
+        return parsing.bluesky_blob(response.content)
+
+    def publish(self, *, text: str, language: str, idempotency_key: str, media: Sequence[MediaFile] = ()) -> Published:
+        """Create the post under record key ``idempotency_key`` unless it exists, fetch it back, return it.
+
+        Images are uploaded as blobs and embedded with ``app.bsky.embed.images``, each with its ``alt``;
+        MediaRefused before any request when one has no alt text or cannot be sent.
+        """
+        media_check(media, platform=PLATFORM, max_bytes=BLUESKY_IMAGE_BYTES)
         session = self._login()
         if self._get(idempotency_key) is None:
-            record = {
+            record: dict[str, Any] = {
                 "$type": COLLECTION,
                 "text": text,
                 "langs": [language],
                 "createdAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
             }
+            if media:
+                record["embed"] = {
+                    "$type": "app.bsky.embed.images",
+                    "images": [{"alt": item.alt, "image": self.upload(item)} for item in media],
+                }
             response = send(
                 self._client,
                 "POST",

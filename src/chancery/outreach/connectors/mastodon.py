@@ -2,16 +2,21 @@
 
 Publishing sends ``POST /api/v1/statuses`` with an ``Idempotency-Key`` header (Mastodon returns the same
 status for the same key for an hour, so a retry after a time-out never posts twice), then fetches the
-status back with ``GET /api/v1/statuses/:id``. The limit comes from ``GET /api/v1/instance``.
+status back with ``GET /api/v1/statuses/:id``. The limit comes from ``GET /api/v1/instance``. Images are
+uploaded first with ``POST /api/v2/media`` (multipart ``file`` and ``description``, the alt text) and
+attached by ``media_ids``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import httpx
 
 from chancery.outreach.connectors import parsing
 from chancery.outreach.connectors.base import DEFAULT_TIMEOUT, Published, raise_for_status, send
 from chancery.outreach.connectors.errors import MalformedResponse
+from chancery.outreach.connectors.media import MASTODON_IMAGE_BYTES, MediaFile, media_check
 
 PLATFORM = "mastodon"
 
@@ -40,14 +45,35 @@ class MastodonConnector:
         status = parsing.mastodon_status(response.content)
         return Published(remote_id=status.status_id, url=status.url, text=status.content)
 
-    def publish(self, *, text: str, language: str, idempotency_key: str) -> Published:
-        """Post a public status once per key, fetch it back and return it (raises ConnectorError)."""
+    def upload(self, item: MediaFile) -> str:
+        """Upload one image with its alt text as ``description`` (``POST /api/v2/media``); return its id."""
+        response = send(
+            self._client,
+            "POST",
+            f"{self.base_url}/api/v2/media",
+            platform=PLATFORM,
+            files={"file": ("image", item.data, item.mime_type)},
+            data={"description": item.alt},
+        )
+        raise_for_status(response, platform=PLATFORM)
+        return parsing.mastodon_media_id(response.content)
+
+    def publish(self, *, text: str, language: str, idempotency_key: str, media: Sequence[MediaFile] = ()) -> Published:
+        """Post a public status once per key (images uploaded first), fetch it back and return it.
+
+        Raises ConnectorError; MediaRefused before any request when an image has no alt text or cannot
+        be sent. A retry may upload an image again, but the status is created once per key.
+        """
+        media_check(media, platform=PLATFORM, max_bytes=MASTODON_IMAGE_BYTES)
+        payload: dict[str, object] = {"status": text, "visibility": "public", "language": language}
+        if media:
+            payload["media_ids"] = [self.upload(item) for item in media]
         response = send(
             self._client,
             "POST",
             f"{self.base_url}/api/v1/statuses",
             platform=PLATFORM,
-            json={"status": text, "visibility": "public", "language": language},
+            json=payload,
             headers={"Idempotency-Key": idempotency_key},
         )
         raise_for_status(response, platform=PLATFORM)

@@ -131,3 +131,27 @@ def xrpc_error(body: bytes) -> str:
         return ""
     error = data.get("error")
     return error if isinstance(error, str) else ""
+
+
+def mastodon_media_id(body: bytes) -> str:
+    """Parse a ``POST /api/v2/media`` response (a MediaAttachment) into its id."""
+    data = json_object(body)
+    media_id = data.get("id")
+    if isinstance(media_id, int) and not isinstance(media_id, bool):
+        return str(media_id)
+    if not isinstance(media_id, str) or not media_id or len(media_id) > 100:
+        msg = "media: missing id"
+        raise MalformedResponse(msg)
+    return media_id
+
+
+def bluesky_blob(body: bytes) -> dict[str, Any]:
+    """Parse a ``com.atproto.repo.uploadBlob`` response into the blob object a record embeds."""
+    data = json_object(body)
+    blob = data.get("blob")
+    ref = blob.get("ref") if isinstance(blob, dict) else None
+    link = ref.get("$link") if isinstance(ref, dict) else None
+    if not isinstance(blob, dict) or not isinstance(link, str) or not link or not isinstance(blob.get("size"), int):
+        msg = "uploadBlob: missing blob reference"
+        raise MalformedResponse(msg)
+    return {"$type": "blob", "ref": {"$link": link}, "mimeType": str(blob.get("mimeType", "")), "size": blob["size"]}
