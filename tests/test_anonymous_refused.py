@@ -37,9 +37,16 @@ PUBLIC: dict[str, str] = {
     "admin:logout": "Django admin's sign-out",
     "api:openapi-json": "the API description; the same document is published in docs/openapi.json",
     "agreements:user_feed": "a calendar client's obligations feed: the secret token in the URL is the credential",
+    "outreach:review": "an outside approver's link to one post: the signed token in the URL is the credential",
+    "awareness_drill:drill_click": "a phishing drill's link: the signed token in the URL names the recipient",
+    "awareness_drill:drill_open": "a phishing drill's tracking pixel (mail clients have no session)",
+    "awareness_drill:drill_submit": "a phishing drill's landing form (records only that it was sent)",
+    "awareness_drill:drill_learn": "the teaching page shown after a phishing drill",
 }
 PUBLIC_PATH_PREFIXES: dict[str, str] = {
     "/tlog/": "the transparency log's checkpoints, keys and tiles are public by design (witnesses, auditors)",
+    "/taxii2/": "TAXII 2.1 answers 401 with a TAXII error itself (bearer tokens, tests/threatintel/test_taxii.py)",
+    "/statements/": "the ministry's own channel: approved public statements and their Atom feed (docs/outreach.md)",
 }
 DUMMY_VALUES = ("1", "x", "0/000", "a1b2c3")
 

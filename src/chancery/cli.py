@@ -18,9 +18,13 @@ from pathlib import Path
 
 from rich.console import Console
 
+from chancery.intelligence import commands as intelligence_commands
+from chancery.resilience import commands as resilience_commands
+from chancery.risk import commands as risk_commands
 from chancery.transparency import commands as transparency_commands
 from chancery.vault import commands as vault_commands
 from chancery_analytics import cli as analytics_cli
+from chancery_analytics.forecast import cli as forecast_cli
 
 console = Console(stderr=True, highlight=False)
 
@@ -60,6 +64,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     ensure_local_secret_key(var_dir)
     os.environ.setdefault("CHANCERY_SECURE_COOKIES", "0")  # plain HTTP on the loopback interface
     os.environ.setdefault("CHANCERY_VAR_DIR", str(var_dir))
+    os.environ.setdefault("CHANCERY_INTEL_FETCH_ALLOWLIST", "127.0.0.1")  # the demo's local RSS fixture
     policy_file = var_dir / "demo-witness-policy.txt"
     if args.witness_port:
         os.environ.setdefault("CHANCERY_TLOG_WITNESS_POLICY", str(policy_file))
@@ -72,12 +77,33 @@ def cmd_demo(args: argparse.Namespace) -> int:
         call_command("migrate", interactive=False, verbosity=0)
     credentials = demo_seed(var_dir=var_dir, console=console)
     print_credentials(credentials, console=Console(highlight=False))
+    _demo_backup_key(var_dir)
     if args.no_serve:
         return 0
     helpers: list[subprocess.Popen[bytes]] = []
     try:
         if args.witness_port:
             helpers.append(_start_demo_witness(var_dir=var_dir, port=args.witness_port, policy_file=policy_file))
+        helpers.append(
+            subprocess.Popen(  # the demo's RSS fixture, polled by the worker through the safe fetcher
+                [sys.executable, "-m", "chancery.intelligence.demo_feed_server", "--port", "8091"],
+                stdout=subprocess.DEVNULL,
+            )
+        )
+        helpers.append(
+            subprocess.Popen(  # the demo's fake Mastodon and Bluesky servers, where the outreach posts go
+                [
+                    sys.executable,
+                    "-m",
+                    "chancery.outreach.fake_servers",
+                    "--mastodon-port",
+                    "8701",
+                    "--bluesky-port",
+                    "8702",
+                ],
+                stdout=subprocess.DEVNULL,
+            )
+        )
         helpers.append(subprocess.Popen([sys.executable, "-m", "chancery", "worker"], env=os.environ.copy()))
         console.print(f"[green]Chancery is serving on http://{args.host}:{args.port}/[/] (Ctrl+C to stop)")
         import uvicorn
@@ -89,6 +115,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for helper in helpers:
             _stop(helper)
     return 0
+
+
+def _demo_backup_key(var_dir: Path) -> None:
+    """Give the demo a backup key pair at first run (a real deployment keeps the private half offline)."""
+    from django.conf import settings
+
+    from chancery.resilience.backup_keys import backup_keys_generate
+
+    public = Path(settings.BACKUP_PUBLIC_KEY_FILE)
+    if public.exists():
+        return
+    private = var_dir / "backup-offline" / "backup-private.json"
+    backup_keys_generate(private_path=private, public_path=public)
+    console.print(f"Backup key created; the demo keeps its private half in {private} (offline in production).")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -313,7 +353,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     transparency_commands.register(sub)
     vault_commands.register(sub)
+    resilience_commands.register(sub)
     analytics_cli.register(sub)
+    forecast_cli.register(sub)
+    risk_commands.register(sub)
+    intelligence_commands.register(sub)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -46,8 +46,9 @@ def test_page_lists_events_newest_first_with_pagination(officer_client: Client) 
 
 
 # Per request: session, user, user-session tracking (5), MFA check, the actor's organisation and
-# compartments, then the page's own two (count and slice), and the session save (3).
-PAGE_QUERIES = 15
+# compartments, the navigation's one (is the user an outreach approver?), then the page's own two (count
+# and slice), and the session save (3).
+PAGE_QUERIES = 16
 
 
 def test_page_query_count_does_not_grow_with_rows(officer_client: Client, django_assert_num_queries: Any) -> None:

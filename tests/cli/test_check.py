@@ -15,6 +15,7 @@ from chancery import cli
 from chancery.identity.enums import Role
 from chancery.platform import deployment
 from chancery.platform.deployment import deployment_checklist
+from chancery.resilience.backup_keys import backup_keys_generate
 from tests.conftest import enable_totp
 from tests.factories import UserFactory
 
@@ -30,7 +31,10 @@ def production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     var_dir.mkdir(mode=0o700)
     var_dir.chmod(0o700)
     monkeypatch.setattr(deployment, "sqlite_journal_mode", lambda: "wal")
+    backup_public = var_dir / "backup-keys" / "backup-public.json"
+    backup_keys_generate(private_path=tmp_path / "offline" / "backup-private.json", public_path=backup_public)
     with override_settings(
+        BACKUP_PUBLIC_KEY_FILE=backup_public,
         DEBUG=False,
         SECRET_KEY=GOOD_KEY,
         SESSION_COOKIE_SECURE=True,
@@ -48,6 +52,19 @@ def production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
         },
     ):
         yield var_dir
+
+
+def test_check_fails_without_a_backup_key_or_with_the_private_key_beside_it(production: Path) -> None:
+    assert _item("Backups").passed
+    stray = production / "backup-keys" / "backup-private.json"
+    stray.write_text("{}")
+    assert "offline" in _item("Backups").detail
+    assert not _item("Backups").passed
+    with override_settings(BACKUP_PUBLIC_KEY_FILE=production / "missing.json"):
+        assert "chancery backup keygen" in _item("Backups").detail
+    stray.unlink()
+    with override_settings(BACKUP_INTERVAL_HOURS=0):
+        assert not _item("Backups").passed
 
 
 def _item(name: str) -> deployment.CheckItem:

@@ -18,12 +18,15 @@ from rich.console import Console
 from chancery.agreements.models import Obligation
 from chancery.audit.models import AuditEvent
 from chancery.cables.models import Cable
+from chancery.chat.models import Channel
 from chancery.demo.seed import DemoCredential, demo_seed, print_credentials
 from chancery.identity.enums import Role
 from chancery.identity.models import User
 from chancery.missions.countries import is_country_code
 from chancery.missions.enums import MISSION_KINDS
 from chancery.missions.models import Compartment, Organisation, PostReport
+from chancery.outreach.models import Campaign as OutreachCampaign
+from chancery.outreach.models import Post as OutreachPost
 from chancery.platform.enums import Classification
 from tests.conftest import current_totp_code
 
@@ -77,6 +80,9 @@ def test_reseeding_an_empty_database_reuses_the_credentials_file(seeded: tuple[P
     _vault_emptied()
     Obligation.objects.all().delete()  # the agreements demo's illustrative obligations name their owners
     Cable.objects.all().delete()  # the cables demo's illustrative traffic names its drafters and approvers
+    Channel.objects.all().delete()  # the chat demo's channels and messages name their creators and authors
+    OutreachPost.objects.all().delete()  # the outreach demo's posts name their authors and approvers
+    OutreachCampaign.objects.all().delete()  # and its campaigns their creators
     Authenticator.objects.all().delete()
     User.objects.all().delete()
     assert demo_seed(var_dir=var_dir, console=quiet()) == first

@@ -152,7 +152,11 @@ def test_changed_post_report_text_is_named(desk_officer: Any, django_capture_on_
         )
     checkpoint_publish()
     assert log_verify().ok
-    _raw("UPDATE missions_postreport SET body = %s WHERE id = %s", ["Rice exports collapsing.", report.pk])
+    from chancery.missions.models import PostReport
+
+    forged = PostReport.objects.get(pk=report.pk)
+    forged.body = "Rice exports collapsing."  # re-sealed under the report's key, as an insider with the keyring could
+    _raw("UPDATE missions_postreport SET body_sealed = %s WHERE id = %s", [bytes(forged.body_sealed), report.pk])
     assert {(f.kind, f.record_type, f.record_id) for f in log_verify().findings} == {
         ("changed", "missions.post_report", str(report.pk)),
     }

@@ -15,7 +15,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from chancery.config.env import env_bool, env_int, env_list, env_path, env_str
+from chancery.config.env import SettingError, env_bool, env_int, env_list, env_path, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("VAR_DIR", Path.cwd() / "var")
@@ -67,9 +67,19 @@ INSTALLED_APPS = [
     "chancery.transparency",
     "chancery.vault",
     "chancery.agreements",
+    "chancery.risk",
     "chancery.platform.events",
     "chancery.platform.schedule",
+    "chancery.resilience",
+    "chancery.resilience.webhooks",
+    "chancery.resilience.monitoring",
     "chancery.cables",
+    "chancery.meetings",
+    "chancery.chat",
+    "chancery.intelligence",
+    "chancery.outreach",
+    "chancery.threatintel",
+    "chancery.awareness",
 ]
 
 MIDDLEWARE = [
@@ -312,6 +322,34 @@ VAULT_CHUNK_BYTES = 1024 * 1024
 VAULT_MFA_MAX_AGE_SECONDS = 15 * 60
 # Blobs without a row (and unfinished writes) older than this are removed by the orphan sweeper.
 VAULT_ORPHAN_GRACE_SECONDS = 60 * 60
+# Where sealed blobs live: "local" (VAULT_BLOB_DIR) or "s3" (S3-compatible storage via django-storages;
+# only ciphertext is sent). Without keys, boto3's usual credential chain applies (AWS_* variables, roles).
+VAULT_BLOB_STORE = env_str("VAULT_BLOB_STORE", "local").strip().lower()
+if VAULT_BLOB_STORE not in {"local", "s3"}:
+    raise SettingError("CHANCERY_VAULT_BLOB_STORE must be local or s3, not " + repr(VAULT_BLOB_STORE))
+VAULT_S3_BUCKET = env_str("VAULT_S3_BUCKET")
+VAULT_S3_PREFIX = env_str("VAULT_S3_PREFIX", "vault/blobs/")
+VAULT_S3_ENDPOINT_URL = env_str("VAULT_S3_ENDPOINT_URL")
+VAULT_S3_REGION = env_str("VAULT_S3_REGION")
+VAULT_S3_ACCESS_KEY_ID = env_str("VAULT_S3_ACCESS_KEY_ID")
+VAULT_S3_SECRET_ACCESS_KEY = env_str("VAULT_S3_SECRET_ACCESS_KEY")
+VAULT_S3_CA_BUNDLE = env_str("VAULT_S3_CA_BUNDLE")
+
+# --- Backups ----------------------------------------------------------------------------------------
+# Archives are encrypted to an offline key pair (`chancery backup keygen`): only the public half lives here.
+BACKUP_DIR = env_path("BACKUP_DIR", VAR_DIR / "backups")
+BACKUP_PUBLIC_KEY_FILE = env_path("BACKUP_PUBLIC_KEY_FILE", VAR_DIR / "backup-keys" / "backup-public.json")
+# How many archives the scheduled backup keeps, and how often it runs (0: no scheduled backups).
+BACKUP_KEEP = env_int("BACKUP_KEEP", default=7)
+BACKUP_INTERVAL_HOURS = env_int("BACKUP_INTERVAL_HOURS", default=24)
+
+# --- Webhooks and security monitoring ----------------------------------------------------------------
+# Webhook endpoints resolving to private, loopback or link-local addresses are refused unless listed here
+# (addresses or networks, e.g. "10.20.0.0/16"); each request gives up after WEBHOOK_TIMEOUT_SECONDS, and a
+# delivery after WEBHOOK_MAX_ATTEMPTS tries with exponential backoff.
+WEBHOOK_ALLOWLIST = env_list("WEBHOOK_ALLOWLIST", [])
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", default=5)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", default=8)
 
 # --- Cables -----------------------------------------------------------------------------------------
 # Precedences, highest first; those in CABLE_ACK_PRECEDENCES need the action addressee's acknowledgement
@@ -323,8 +361,44 @@ CABLE_ACK_MINUTES = env_int("CABLE_ACK_MINUTES", default=30)
 # director stand-in; never for a cable they drafted).
 CABLE_APPROVER_ROLES = env_list("CABLE_APPROVER_ROLES", ["administrator"])
 CABLE_MAX_BODY_CHARS = 100_000
+
+# --- Outreach (public diplomacy) --------------------------------------------------------------------
+# Attempts per platform target before the press office is alerted; the wait doubles from the base after
+# each failure (or follows the platform's Retry-After); seconds a platform call may take.
+OUTREACH_MAX_ATTEMPTS = env_int("OUTREACH_MAX_ATTEMPTS", default=5)
+OUTREACH_RETRY_BASE_SECONDS = env_int("OUTREACH_RETRY_BASE_SECONDS", default=60)
+OUTREACH_CONNECTOR_TIMEOUT_SECONDS = env_int("OUTREACH_CONNECTOR_TIMEOUT_SECONDS", default=10)
+
+# --- Chat -------------------------------------------------------------------------------------------
+# The longest message body a member may post (characters of the Markdown source).
+CHAT_MESSAGE_MAX_CHARS = env_int("CHAT_MESSAGE_MAX_CHARS", default=10_000)
+
+# --- Intelligence -----------------------------------------------------------------------------------
+# Hosts or networks (CIDR) that source polling may reach although private, loopback or link-local (the safe
+# fetcher refuses them otherwise, after DNS resolution and on every redirect). Empty: public addresses only.
+INTEL_FETCH_ALLOWLIST = env_list("INTEL_FETCH_ALLOWLIST", [])
+# Spike alerts: a country's or topic's daily volume (or mean tone) against its trailing window's mean and
+# standard deviation; at least INTEL_SPIKE_MIN_COUNT stories on the day, and |z| >= INTEL_SPIKE_Z.
+INTEL_SPIKE_WINDOW_DAYS = env_int("INTEL_SPIKE_WINDOW_DAYS", default=28)
+INTEL_SPIKE_MIN_COUNT = env_int("INTEL_SPIKE_MIN_COUNT", default=5)
+INTEL_SPIKE_Z = 3.0
 # The live event stream: seconds between database polls and between heartbeats.
 EVENTS_POLL_SECONDS = 1.0
 EVENTS_HEARTBEAT_SECONDS = 15.0
 # A stream ends after this many seconds and the browser reconnects with Last-Event-ID (nothing is lost).
 EVENTS_STREAM_MAX_SECONDS = 60.0
+# --- Video meetings (the ministry's own Jitsi Meet; see docs/meetings.md) -------------------------------
+# Without JITSI_URL, JITSI_APP_ID and a secret (HS256) or key file (RS256) no meeting room is created and the
+# pages say so.
+JITSI_URL = env_str("JITSI_URL")
+JITSI_APP_ID = env_str("JITSI_APP_ID")
+JITSI_SECRET = env_str("JITSI_SECRET")
+JITSI_KEY_FILE = env_str("JITSI_KEY_FILE")
+JITSI_KEY_ID = env_str("JITSI_KEY_ID")
+JITSI_AUDIENCE = env_str("JITSI_AUDIENCE", "jitsi")
+JITSI_SUBJECT = env_str("JITSI_SUBJECT")
+# How a committed event wakes waiting streams at once: auto (Redis when CHANCERY_REDIS_URL is set, else
+# PostgreSQL LISTEN/NOTIFY on PostgreSQL, else in-process), redis, postgres, local, or poll (no signal).
+EVENTS_WAKEUP = env_str("EVENTS_WAKEUP", "auto")
+if EVENTS_WAKEUP not in {"auto", "redis", "postgres", "local", "poll"}:
+    raise SettingError("CHANCERY_EVENTS_WAKEUP must be auto, redis, postgres, local or poll: " + repr(EVENTS_WAKEUP))

@@ -28,7 +28,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from chancery.agreements.demo import agreements_demo_seed
 from chancery.audit.services import audit_record
+from chancery.awareness.demo import awareness_demo_seed
 from chancery.cables.demo import cables_demo_seed
+from chancery.chat.demo import chat_demo_seed
 from chancery.demo.credentials import (
     CREDENTIALS_FILE,
     DemoCredential,
@@ -36,10 +38,13 @@ from chancery.demo.credentials import (
     credentials_write,
     print_credentials,
 )
+from chancery.intelligence.demo import intelligence_demo_seed
 from chancery.missions import selectors as missions_selectors
 from chancery.missions import services as missions_services
+from chancery.outreach.demo import outreach_demo_seed
 from chancery.platform.actor import Actor
 from chancery.platform.enums import TLP, Classification
+from chancery.risk.demo import risk_demo_seed
 from chancery.vault.demo import vault_demo_seed
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -122,6 +127,15 @@ def demo_seed(var_dir: Path, console: Console) -> list[DemoCredential]:
         vault_demo_seed()
         agreements_demo_seed()
         cables_demo_seed()
+        chat_demo_seed()
+        outreach_demo_seed()
+        awareness_demo_seed()
+        progress.update(step, total=1, completed=1)
+        step = progress.add_task("Intelligence corpus (enrichment takes a moment)", total=None)
+        intelligence_demo_seed()
+        progress.update(step, total=1, completed=1)
+        step = progress.add_task("Risk forecasts (fitting the models takes a moment)", total=None)
+        risk_demo_seed()
         progress.update(step, total=1, completed=1)
     console.print(f"[green]Demo data ready:[/] {len(credentials)} users; logins saved to {credentials_path.name}")
     return credentials

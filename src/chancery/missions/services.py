@@ -235,15 +235,16 @@ def report_create(
     )
     access.require(actor, "missions.create_report", draft)
     with transaction.atomic():
-        report = PostReport.objects.create(
+        report = PostReport(
             mission_id=mission_id,
             title_en=title_en,
             title_vi=title_vi,
-            body=body,
             classification=classification,
             tlp=tlp,
             author_id=author_id,
         )
+        report.body = body  # sealed under a new data key
+        report.save()
         report.compartments.set(compartments)
         report.shared_with.set(partners)
         report.refresh_from_db(fields=["created_at"])

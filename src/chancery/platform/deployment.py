@@ -7,6 +7,7 @@ are reported as failed, not skipped, when it is unreachable.
 
 from __future__ import annotations
 
+import json
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -184,6 +185,59 @@ def check_var_permissions() -> CheckItem:
     return CheckItem("var/ permissions", passed=True, detail=f"{var_dir.name}/ is mode {mode:04o}.")
 
 
+def check_backups() -> CheckItem:
+    """Scheduled backups are on and encrypted to a backup public key whose private half is not here."""
+    name = "Backups"
+    public = Path(settings.BACKUP_PUBLIC_KEY_FILE)
+    try:
+        fingerprint = json.loads(public.read_text(encoding="utf-8")).get("fingerprint", "")
+    except (OSError, ValueError, AttributeError):
+        return CheckItem(name, passed=False, detail=f"No backup public key at {public}: run `chancery backup keygen`.")
+    if settings.BACKUP_INTERVAL_HOURS <= 0:
+        return CheckItem(name, passed=False, detail="Scheduled backups are off (CHANCERY_BACKUP_INTERVAL_HOURS=0).")
+    stray = sorted(str(p) for p in public.parent.glob("*private*.json"))
+    if stray:
+        return CheckItem(name, passed=False, detail=f"Move the backup private key offline: {', '.join(stray)}.")
+    return CheckItem(
+        name,
+        passed=True,
+        detail=f"Every {settings.BACKUP_INTERVAL_HOURS} h to {settings.BACKUP_DIR}, key {str(fingerprint)[:16]}…",
+    )
+
+
+def check_vault_blob_store() -> CheckItem:
+    """The vault's blob store is usable: local needs nothing more; S3 needs a bucket that answers."""
+    name = "Vault blob store"
+    if settings.VAULT_BLOB_STORE != "s3":
+        return CheckItem(name, passed=True, detail="Local filesystem (CHANCERY_VAULT_BLOB_DIR).")
+    problems = []
+    if not settings.VAULT_S3_BUCKET:
+        problems.append("CHANCERY_VAULT_S3_BUCKET is not set")
+    if bool(settings.VAULT_S3_ACCESS_KEY_ID) != bool(settings.VAULT_S3_SECRET_ACCESS_KEY):
+        problems.append("set both CHANCERY_VAULT_S3_ACCESS_KEY_ID and CHANCERY_VAULT_S3_SECRET_ACCESS_KEY, or neither")
+    if settings.VAULT_S3_CA_BUNDLE and not Path(settings.VAULT_S3_CA_BUNDLE).is_file():
+        problems.append("CHANCERY_VAULT_S3_CA_BUNDLE names no file")
+    if problems:
+        return CheckItem(name, passed=False, detail="S3 selected but " + "; ".join(problems) + ".")
+    import boto3  # type: ignore[import-untyped]
+    from botocore.config import Config  # type: ignore[import-untyped]
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=settings.VAULT_S3_ENDPOINT_URL or None,
+        region_name=settings.VAULT_S3_REGION or None,
+        aws_access_key_id=settings.VAULT_S3_ACCESS_KEY_ID or None,
+        aws_secret_access_key=settings.VAULT_S3_SECRET_ACCESS_KEY or None,
+        verify=settings.VAULT_S3_CA_BUNDLE or None,
+        config=Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 1}),
+    )
+    try:
+        client.head_bucket(Bucket=settings.VAULT_S3_BUCKET)
+    except Exception as error:  # noqa: BLE001 - reported, never raised
+        return CheckItem(name, passed=False, detail=f"S3 bucket {settings.VAULT_S3_BUCKET!r}: {type(error).__name__}.")
+    return CheckItem(name, passed=True, detail=f"S3 bucket {settings.VAULT_S3_BUCKET!r} answers.")
+
+
 CHECKS: tuple[tuple[str, Callable[[], CheckItem], bool], ...] = (
     ("Secret key", check_secret_key, False),
     ("Debug mode off", check_debug, False),
@@ -196,6 +250,8 @@ CHECKS: tuple[tuple[str, Callable[[], CheckItem], bool], ...] = (
     ("MFA for privileged accounts", check_privileged_mfa, True),
     ("Django deployment checks", check_django_deploy, False),
     ("var/ permissions", check_var_permissions, False),
+    ("Vault blob store", check_vault_blob_store, False),
+    ("Backups", check_backups, False),
 )
 """Every check, in report order: its name, its function, and whether it needs the database."""
 

@@ -42,6 +42,10 @@ class InputError(Exception):
         self.reason = reason
 
 
+CSV_FIELD_MAX_CHARS = 131_072
+"""The longest CSV field accepted, whatever ``csv.field_size_limit`` another module set for the process."""
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Size caps: the whole input (decompressed) and one record (a line, a CSV row, a feed entry's text)."""
@@ -268,6 +272,11 @@ def csv_rows(
             continue
         yield from _drain(pending)
         start, consumed = consumed + 1, reader.line_num
+        if any(len(cell) > CSV_FIELD_MAX_CHARS for cell in cells):  # the csv module's limit is process-wide
+            yield Rejected(
+                source, f"line {start}", f"malformed CSV (a field longer than {CSV_FIELD_MAX_CHARS:,} characters)"
+            )
+            continue
         if cells and any(cell.strip() for cell in cells):
             yield start, cells
     yield from _drain(pending)
