@@ -9,6 +9,9 @@ Reading a report (``awareness.view_report``, hidden on refusal)
 Triage (``awareness.triage``)
     Administrators and security officers of internal units confirm or dismiss reports; confirming shares
     the indicators into a threat-intelligence collection (which also needs ``threatintel.add``).
+
+Security dashboard (``awareness.dashboard``)
+    Administrators and security officers of the ministry and its departments (headquarters).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.db.models import QuerySet
 
 from chancery.awareness.enums import TRIAGE_ROLES
 from chancery.awareness.models import PhishingReport
-from chancery.missions.enums import EXTERNAL_KINDS
+from chancery.missions.enums import EXTERNAL_KINDS, HEADQUARTERS_KINDS
 from chancery.platform import access
 from chancery.platform.actor import Actor
 
@@ -78,3 +81,9 @@ def can_learn(actor: Actor, _obj: object | None) -> bool:
 def can_manage_courses(actor: Actor, _obj: object | None) -> bool:
     """Internal administrators and security officers assign courses and see completion."""
     return actor.is_system or is_triager(actor)
+
+
+@access.rule("awareness.dashboard", scope="read")
+def can_see_dashboard(actor: Actor, _obj: object | None) -> bool:
+    """Administrators and security officers of the ministry (headquarters) see the security dashboard."""
+    return is_triager(actor) and actor.organisation_kind in HEADQUARTERS_KINDS

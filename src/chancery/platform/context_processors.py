@@ -28,6 +28,7 @@ NAVIGATION: tuple[tuple[str, Promise, str | None], ...] = (
     ("awareness:report_list", _("Report phishing"), "awareness.report"),
     ("awareness:drill_list", _("Phishing drills"), "awareness.drill_manage"),
     ("awareness:course_list", _("My courses"), "awareness.learn"),
+    ("awareness:dashboard", _("Security dashboard"), "awareness.dashboard"),
     ("identity:security", _("Security settings"), None),
     ("audit:events", _("Audit log"), "audit.view"),
     ("security:lockouts", _("Locked accounts"), "identity.unlock"),
