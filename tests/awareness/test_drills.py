@@ -137,7 +137,7 @@ def test_drill_end_to_end(
     landing = client.get(link)
     assert landing.status_code == 200
     assert 'name="password"' not in landing.content.decode()  # inputs without names: nothing is sent
-    submitted = client.post(link + "submit/", {"password": "hunter2-typed"}, follow=True)
+    submitted = client.post(link + "submit/", {"password": "hunter2-typed"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert "This was a phishing drill" in submitted.content.decode()
 
     desk = Recipient.objects.get(user=desk_officer)
