@@ -81,3 +81,8 @@ def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(english_pages: None) -> None:
+    """This directory's tests match English text on pages and in messages."""

@@ -80,3 +80,8 @@ CONFLICT_TEXT = (
     "Heavy fighting broke out in the Tigray region of Ethiopia as government troops attacked rebel positions; "
     "dozens of civilians were killed."
 )
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(english_pages: None) -> None:
+    """This directory's tests match English text on pages and in messages."""

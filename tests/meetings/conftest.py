@@ -56,3 +56,8 @@ def no_jitsi(settings: Any) -> Any:
 def signed_in(user: User) -> Any:
     """A test client signed in as ``user`` (with the second factor the role needs)."""
     return session(user)
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(english_pages: None) -> None:
+    """This directory's tests match English text on pages and in messages."""

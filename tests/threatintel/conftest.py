@@ -73,3 +73,8 @@ def indicator(domain: str, tlp: str = TLP.GREEN, **extra: Any) -> dict[str, Any]
 
     body: dict[str, Any] = json.loads(made.serialize())
     return body
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(english_pages: None) -> None:
+    """This directory's tests match English text on pages and in messages."""
