@@ -69,6 +69,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.witness_port:
         os.environ.setdefault("CHANCERY_TLOG_WITNESS_POLICY", str(policy_file))
     setup_django()
+    from django.conf import settings
     from django.core.management import call_command
 
     from chancery.demo.seed import demo_seed, print_credentials
@@ -84,22 +85,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         if args.witness_port:
             helpers.append(_start_demo_witness(var_dir=var_dir, port=args.witness_port, policy_file=policy_file))
-        helpers.append(
-            subprocess.Popen(  # the demo's RSS fixture, polled by the worker through the safe fetcher
-                [sys.executable, "-m", "chancery.intelligence.demo_feed_server", "--port", "8091"],
-                stdout=subprocess.DEVNULL,
-            )
+        feed_server = [sys.executable, "-m", "chancery.intelligence.demo_feed_server"]
+        helpers.append(  # the demo's RSS fixture, polled by the worker through the safe fetcher
+            subprocess.Popen([*feed_server, "--port", str(settings.DEMO_FEED_PORT)], stdout=subprocess.DEVNULL)  # noqa: S603
         )
         helpers.append(
-            subprocess.Popen(  # the demo's fake Mastodon and Bluesky servers, where the outreach posts go
+            subprocess.Popen(  # noqa: S603 (our own module) - the demo's fake Mastodon and Bluesky servers
                 [
                     sys.executable,
                     "-m",
                     "chancery.outreach.fake_servers",
                     "--mastodon-port",
-                    "8701",
+                    str(settings.DEMO_MASTODON_PORT),
                     "--bluesky-port",
-                    "8702",
+                    str(settings.DEMO_BLUESKY_PORT),
                 ],
                 stdout=subprocess.DEVNULL,
             )

@@ -114,7 +114,14 @@ def demo_running(var_dir: Path) -> Iterator[DemoServer]:
     port = free_port()
     witness_port = free_port()
     log_path = var_dir / "demo.log"
-    env = {**os.environ, "CHANCERY_VAR_DIR": str(var_dir)}
+    env = {
+        **os.environ,
+        "CHANCERY_VAR_DIR": str(var_dir),
+        # Each pytest worker runs its own demo: its local stand-ins must not share ports with another's.
+        "CHANCERY_DEMO_FEED_PORT": str(free_port()),
+        "CHANCERY_DEMO_MASTODON_PORT": str(free_port()),
+        "CHANCERY_DEMO_BLUESKY_PORT": str(free_port()),
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -65,8 +65,8 @@ def test_demo_seed_fills_feed_countries_alerts_and_briefs(demo_people: list[User
     demo.intelligence_demo_seed(today=today)
     assert Item.objects.filter(source__key="demo:vntc").count() == 240
     assert Item.objects.filter(source__key="demo:ucdp").count() == 145  # 147 rows, two repeat others word for word
-    assert Item.objects.filter(source__key=demo.FEED_URL).count() == 15  # the RSS fixture, read from its file
-    assert Source.objects.get(key=demo.FEED_URL).enabled
+    assert Item.objects.filter(source__key=demo.feed_url()).count() == 15  # the RSS fixture, read from its file
+    assert Source.objects.get(key=demo.feed_url()).enabled
     newest = Item.objects.filter(source__key="demo:ucdp").order_by("-published_at").first()
     assert newest is not None
     assert newest.published_at is not None

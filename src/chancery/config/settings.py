@@ -373,6 +373,13 @@ OUTREACH_CONNECTOR_TIMEOUT_SECONDS = env_int("OUTREACH_CONNECTOR_TIMEOUT_SECONDS
 # The longest message body a member may post (characters of the Markdown source).
 CHAT_MESSAGE_MAX_CHARS = env_int("CHAT_MESSAGE_MAX_CHARS", default=10_000)
 
+# --- Demo -------------------------------------------------------------------------------------------
+# Ports of the local stand-ins `chancery demo` starts: the RSS fixture and the fake Mastodon and Bluesky
+# servers (the seeded intelligence source and outreach accounts point at them).
+DEMO_FEED_PORT = env_int("DEMO_FEED_PORT", default=8091)
+DEMO_MASTODON_PORT = env_int("DEMO_MASTODON_PORT", default=8701)
+DEMO_BLUESKY_PORT = env_int("DEMO_BLUESKY_PORT", default=8702)
+
 # --- Intelligence -----------------------------------------------------------------------------------
 # Hosts or networks (CIDR) that source polling may reach although private, loopback or link-local (the safe
 # fetcher refuses them otherwise, after DNS resolution and on every redirect). Empty: public addresses only.

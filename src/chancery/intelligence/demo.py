@@ -28,8 +28,15 @@ from chancery.platform.actor import Actor
 
 DATA = Path(__file__).with_name("demo_data")
 CORPUS_END = date(2020, 11, 30)
-FEED_PORT = 8091
-FEED_URL = f"http://127.0.0.1:{FEED_PORT}/feed.xml"
+
+
+def feed_url() -> str:
+    """The demo RSS fixture's address (``DEMO_FEED_PORT`` on the loopback interface)."""
+    from django.conf import settings
+
+    return f"http://127.0.0.1:{settings.DEMO_FEED_PORT}/feed.xml"
+
+
 SOURCES = {
     "vntc": ("demo:vntc", "VNTC — Vietnamese news (demo corpus, MIT)"),
     "ucdp": ("demo:ucdp", "UCDP GED events (demo corpus, CC BY 4.0)"),
@@ -130,11 +137,12 @@ def intelligence_demo_seed(*, today: date | None = None) -> None:
     end = (today or timezone.now().astimezone(UTC).date()) - timedelta(days=1)
     offset = timedelta(days=(end - CORPUS_END).days)
     services.items_ingest(actor=actor, items=corpus_read(offset=offset))  # type: ignore[arg-type]
-    if not Source.objects.filter(key=FEED_URL).exists():
+    url = feed_url()
+    if not Source.objects.filter(key=url).exists():
         services.source_create(
-            actor=actor, name="Demo RSS feed (local fixture)", kind=SourceKind.RSS, url=FEED_URL, poll_minutes=15
+            actor=actor, name="Demo RSS feed (local fixture)", kind=SourceKind.RSS, url=url, poll_minutes=15
         )
-    feed = Source.objects.get(key=FEED_URL)
+    feed = Source.objects.get(key=url)
     services.items_ingest(actor=actor, items=_feed_items(), source=feed)  # type: ignore[arg-type]
     start = CORPUS_END + offset - timedelta(days=121)
     alerting.spikes_detect(actor=actor, days=[start + timedelta(days=n) for n in range(122)])

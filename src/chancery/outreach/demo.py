@@ -2,10 +2,10 @@
 
 The press department's press officer (``press``) drafts; step 1 "Desk review" is any of ``desk`` and
 ``analyst``, step 2 "Spokesperson" is all of ``admin``. Accounts point at the fake Mastodon
-(``127.0.0.1:8701``) and Bluesky (``127.0.0.1:8702``) servers that ``chancery demo`` starts
-(:mod:`chancery.outreach.fake_servers`). One statement is fully approved and due, so the worker publishes
-it as soon as it runs; one waits at step 1, one at step 2, and a draft is scheduled for next week, in
-both languages. Idempotent: nothing is added when posts already exist.
+(``CHANCERY_DEMO_MASTODON_PORT``, 8701) and Bluesky (``CHANCERY_DEMO_BLUESKY_PORT``, 8702) servers
+that ``chancery demo`` starts (:mod:`chancery.outreach.fake_servers`). One statement is fully approved
+and due, so the worker publishes it as soon as it runs; one waits at step 1, one at step 2, and a draft
+is scheduled for next week, in both languages. Idempotent: nothing is added when posts already exist.
 """
 
 from __future__ import annotations
@@ -20,8 +20,13 @@ from chancery.outreach.fake_servers import BLUESKY_PASSWORD, MASTODON_TOKEN
 from chancery.outreach.models import Post
 from chancery.platform.actor import Actor
 
-MASTODON_URL = "http://127.0.0.1:8701"
-BLUESKY_URL = "http://127.0.0.1:8702"
+
+def _fake_url(port_setting: str) -> str:
+    from django.conf import settings
+
+    return f"http://127.0.0.1:{getattr(settings, port_setting)}"
+
+
 BLUESKY_HANDLE = "mofa.bsky.test"
 
 POSTS = [
@@ -99,7 +104,7 @@ def outreach_demo_seed() -> None:
             actor=press,
             account=services.AccountIn(
                 platform="mastodon",
-                base_url=MASTODON_URL,
+                base_url=_fake_url("DEMO_MASTODON_PORT"),
                 handle="@mofa",
                 language="vi",
                 credentials={"access_token": MASTODON_TOKEN},
@@ -110,8 +115,8 @@ def outreach_demo_seed() -> None:
             actor=press,
             account=services.AccountIn(
                 platform="bluesky",
-                base_url=BLUESKY_URL,
-                web_base_url=BLUESKY_URL,
+                base_url=_fake_url("DEMO_BLUESKY_PORT"),
+                web_base_url=_fake_url("DEMO_BLUESKY_PORT"),
                 handle=BLUESKY_HANDLE,
                 language="en",
                 credentials={"identifier": BLUESKY_HANDLE, "app_password": BLUESKY_PASSWORD},
