@@ -8,6 +8,7 @@ by itself with ``Last-Event-ID`` and shows every missed event exactly once, in o
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -30,11 +31,18 @@ WRITE_EVENTS = (
 )
 
 
+DEMO_PORTS_PER_START = 5
+
+
 @pytest.fixture
 def fixed_ports(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make every demo start in this test use the same two ports, so the browser reconnects to it."""
-    ports = (demo.free_port(), demo.free_port())
-    sequence = iter(ports * 2)
+    """Make every demo start in this test use the same ports, so the browser reconnects to it.
+
+    A start asks for its ports in a fixed order (server, witness, then the local stand-ins), so cycling
+    one set gives each start the same ones.
+    """
+    ports = tuple(demo.free_port() for _ in range(DEMO_PORTS_PER_START))
+    sequence = itertools.cycle(ports)
     monkeypatch.setattr(demo, "free_port", lambda: next(sequence))
 
 

@@ -53,12 +53,21 @@ def _own_blob_dir(settings: Any, tmp_path: Path) -> None:
     settings.WEBHOOK_TIMEOUT_SECONDS = 1
 
 
+def _test_database_url() -> str:
+    """The URL of the database this test runs on (the test database, on either vendor)."""
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return "sqlite:///" + str(config["NAME"])
+    credentials = str(config["USER"] or "") + (f":{config['PASSWORD']}" if config.get("PASSWORD") else "")
+    return f"postgres://{credentials}@{config['HOST'] or '127.0.0.1'}:{config['PORT'] or 5432}/{config['NAME']}"
+
+
 def _child_env(settings: Any) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "chancery.config.settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
-        "CHANCERY_DATABASE_URL": "sqlite:///" + str(connection.settings_dict["NAME"]),
+        "CHANCERY_DATABASE_URL": _test_database_url(),
         "CHANCERY_KEYRING_FILE": str(settings.VAULT_KEYRING_FILE),
         "CHANCERY_VAULT_BLOB_DIR": str(settings.VAULT_BLOB_DIR),
         "CHANCERY_TLOG_KEY_DIR": str(settings.TLOG_KEY_DIR),
