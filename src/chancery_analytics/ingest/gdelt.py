@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -90,7 +91,7 @@ def _iso3_from_fips(code: str) -> str | None:
     return FIPS_TO_ISO3.get(code.strip().upper()) if code else None
 
 
-class _TabFile:
+class _TabFile(ABC):
     prefix = ""
     columns: tuple[str, ...] = ()
 
@@ -116,8 +117,9 @@ class _TabFile:
                 continue
             yield self._item(cells, where)
 
+    @abstractmethod
     def _item(self, cells: Sequence[str], where: str) -> RawItem | Rejected:
-        raise NotImplementedError
+        """Turn one line's cells into an item, or say why it is rejected (each file layout has its own)."""
 
 
 class GdeltEventsConnector(_TabFile):

@@ -7,6 +7,7 @@ or export tool writes it. A post without an id or without any text is rejected w
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -52,7 +53,7 @@ def _title(text: str, limit: int = 120) -> str:
     return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
-class _JsonExport:
+class _JsonExport(ABC):
     """Shared reading: JSON Lines, or one JSON document, each object handed to ``_records``."""
 
     prefix = ""
@@ -82,8 +83,9 @@ class _JsonExport:
             return
         yield from self._records(document, "document")
 
+    @abstractmethod
     def _records(self, value: Any, where: str) -> Iterator[RawItem | Rejected]:
-        raise NotImplementedError
+        """Yield the posts of one JSON value (each export format has its own shape)."""
 
 
 class XConnector(_JsonExport):
@@ -316,15 +318,11 @@ class TelegramConnector(_JsonExport):
 
     prefix = "telegram"
 
-    def read(self) -> Iterator[RawItem | Rejected]:
+    def _records(self, value: Any, where: str) -> Iterator[RawItem | Rejected]:
         """Yield the channel's messages as items; a :class:`Rejected` per unreadable message."""
-        try:
-            document = json_document(self.data, limits=self.limits)
-        except InputError as error:
-            yield Rejected(self.key, "document", error.reason)
-            return
+        document = value
         if not isinstance(document, Mapping) or not isinstance(document.get("messages"), list):
-            yield Rejected(self.key, "document", "not a Telegram export (no 'messages' list)")
+            yield Rejected(self.key, where, "not a Telegram export (no 'messages' list)")
             return
         channel_id = _id(document.get("id"))
         if self.key == self.prefix and channel_id:
