@@ -140,14 +140,14 @@ def edit(request: HttpRequest, cable_id: int) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, cable_id: int) -> HttpResponse:
     """Render one cable with its markings, paragraphs, routing, proof of inclusion and allowed actions."""
-    from chancery.meetings.selectors import video_status
+    from chancery.meetings.selectors import meeting_start_offered
 
     actor = page_actor(request)
     try:
         view = services.cable_open(actor=actor, cable_id=cable_id)
     except NotFound:
         raise Http404 from None
-    may_meet = access.can(actor, "meetings.schedule") and video_status().configured
+    may_meet = meeting_start_offered(actor=actor)
     context = {"view": view, "cable": view.cable, "may_meet": may_meet, **_live(request)}
     return render(request, "cables/detail.html", context)
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chancery.chat import selectors, services
 from chancery.chat.export import channel_export
 from chancery.chat.forms import ChannelForm, DirectForm, LegalHoldForm, MemberForm, MessageForm, RetentionForm
+from chancery.meetings.selectors import meeting_start_offered
 from chancery.platform import access
 from chancery.platform.errors import DomainError, NotFound
 from chancery.platform.events.selectors import event_last_id
@@ -112,16 +113,10 @@ def _detail_context(request: HttpRequest, channel_id: int, form: MessageForm | N
         "older": views[0].message.pk if len(views) >= selectors.PAGE_SIZE else None,
         "form": form or MessageForm(ceiling=channel.ceiling, initial={"classification": 0}),
         "may": selectors.may(actor=actor, channel=channel),
-        "may_meet": _may_meet(actor),
+        "may_meet": meeting_start_offered(actor=actor),
         "live_last_event_id": event_last_id(actor=actor),
         "live_reload": f"channel_id:{channel.pk}",  # events/live.js reloads on new messages in this channel
     }
-
-
-def _may_meet(actor: Any) -> bool:
-    from chancery.meetings.selectors import video_status
-
-    return access.can(actor, "meetings.schedule") and video_status().configured
 
 
 @login_required

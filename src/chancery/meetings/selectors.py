@@ -54,3 +54,11 @@ def video_status() -> VideoStatus:
     """Return whether meetings can have rooms on this installation (no secret in it)."""
     service = jitsi.configured_service()
     return VideoStatus(configured=service is not None, base_url=service.base_url if service else "")
+
+
+def meeting_start_offered(*, actor: Actor) -> bool:
+    """Whether a page (a cable, a chat channel) should offer ``actor`` to start a meeting now.
+
+    True when the actor may schedule meetings and a Jitsi deployment is configured.
+    """
+    return access.can(actor, "meetings.schedule") and video_status().configured

@@ -44,14 +44,25 @@ class UndecodableError(ValueError):
     """Bytes that are not text in the declared encoding nor in any encoding that can be detected."""
 
 
+def _codec_name(name: str | None) -> str | None:
+    try:
+        return codecs.lookup(name).name if name else None
+    except LookupError:
+        return None
+
+
 def bytes_decode(data: bytes, *, declared: str | None = None) -> str:
     """Decode ``data`` to text: a BOM first, then the declared encoding, then strict UTF-8, then detection.
 
     Raises :class:`UndecodableError` when nothing decodes it convincingly (binary data, a wrong declaration
     with no plausible alternative). Needs nothing; emits nothing.
     """
+    declared_codec = _codec_name(declared)
     for bom, codec in _BOMS:
         if data.startswith(bom):
+            # UTF-16 LE text starting with NUL begins like a UTF-32 LE mark: a declaration settles it.
+            if declared_codec in {"utf-16", "utf-32"} and declared_codec != codec:
+                continue
             try:
                 return data.decode(codec)
             except UnicodeDecodeError:
