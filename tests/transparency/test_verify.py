@@ -160,3 +160,22 @@ def test_changed_post_report_text_is_named(desk_officer: Any, django_capture_on_
     assert {(f.kind, f.record_type, f.record_id) for f in log_verify().findings} == {
         ("changed", "missions.post_report", str(report.pk)),
     }
+
+
+@pytest.mark.django_db
+def test_changed_document_version_field_is_named(desk_officer: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from chancery.vault.tlog_records import RECORD_TYPE
+    from tests.conftest import actor_of
+    from tests.vault.helpers import upload
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document = upload(actor_of(desk_officer), b"Draft minutes of the joint commission.")
+    checkpoint_publish()
+    assert log_verify().ok
+    version = document.versions.get()
+    # An insider lowers the recorded classification of the stored version.
+    _raw("UPDATE vault_documentversion SET classification = %s WHERE id = %s", [0, version.pk])
+    assert {(f.kind, f.record_type, f.record_id) for f in log_verify().findings} == {
+        ("changed", RECORD_TYPE, str(version.pk)),
+    }
+    assert main(["tlog", "verify"]) != 0

@@ -409,3 +409,5 @@ JITSI_SUBJECT = env_str("JITSI_SUBJECT")
 EVENTS_WAKEUP = env_str("EVENTS_WAKEUP", "auto")
 if EVENTS_WAKEUP not in {"auto", "redis", "postgres", "local", "poll"}:
     raise SettingError("CHANCERY_EVENTS_WAKEUP must be auto, redis, postgres, local or poll: " + repr(EVENTS_WAKEUP))
+# Delivered live events are kept this many days for clients that reconnect late, then purged by the worker.
+EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", default=7)

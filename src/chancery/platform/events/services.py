@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from chancery.platform.events import wakeup
 from chancery.platform.events.models import Event
@@ -34,3 +36,16 @@ def events_publish(*, user_ids: Iterable[int], kind: str, payload: Mapping[str, 
         return
     frozen = dict(payload)
     transaction.on_commit(lambda: _insert(recipients, kind, frozen))
+
+
+def events_purge(*, older_than: timedelta) -> int:
+    """Delete every live event created more than ``older_than`` ago; return how many were deleted.
+
+    Needs a positive age. Events are a delivery queue, not a record (audit and the transparency log keep
+    what happened), so a client that reconnects after this age simply starts from the newest event.
+    """
+    if older_than <= timedelta(0):
+        msg = "the retention age must be positive"
+        raise ValueError(msg)
+    deleted, _ = Event.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted
