@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import re
 import time
+from abc import abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -39,18 +40,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from .merkle import HASH_SIZE
 from .note import (
-    MalformedKeyError,
+    KeyVerifier,
     NoteError,
     NoteVerifier,
+    SeedSigner,
     Signature,
     b64decode_strict,
-    compute_key_id,
-    format_skey,
-    format_vkey,
-    is_valid_key_name,
     open_note,
-    parse_skey,
-    parse_vkey,
 )
 
 __all__ = [
@@ -62,6 +58,8 @@ __all__ = [
     "CosignatureVerifier",
     "MalformedCheckpointError",
     "OriginMismatchError",
+    "TimestampedSigner",
+    "TimestampedVerifier",
     "cosignature_message",
     "cosignature_timestamp",
     "open_checkpoint",
@@ -213,51 +211,49 @@ def cosignature_timestamp(signature: Signature | bytes) -> int:
     return int.from_bytes(raw[:8], "big")
 
 
-class CosignatureVerifier:
+class TimestampedVerifier[K](KeyVerifier[K]):
+    """Base of the verifiers of timestamped cosignatures (``0x04``, ``0x06``)."""
+
+    @abstractmethod
+    def verify_timestamp(self, msg: bytes, sig: bytes) -> int | None:
+        """Verify a cosignature over the checkpoint body ``msg``; return its timestamp, ``None`` if invalid."""
+
+    def verify(self, msg: bytes, sig: bytes) -> bool:
+        """:class:`~chancery_tlog.note.NoteVerifier` entry point."""
+        return self.verify_timestamp(msg, sig) is not None
+
+
+class TimestampedSigner[K](SeedSigner[K]):
+    """Base of the cosigners: each signature carries the time of signing.
+
+    ``clock`` returns the current POSIX time in seconds (default :func:`time.time`); it is truncated to an
+    integer.
+    """
+
+    def __init__(self, name: str, seed: bytes, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(name, seed)
+        self._clock = clock
+
+    @abstractmethod
+    def sign_at(self, msg: bytes, timestamp: int) -> bytes:
+        """Cosign the checkpoint body ``msg`` with an explicit timestamp."""
+
+    def sign(self, msg: bytes) -> bytes:
+        """:class:`~chancery_tlog.note.NoteSigner` entry point (current time)."""
+        return self.sign_at(msg, int(self._clock()))
+
+
+class CosignatureVerifier(TimestampedVerifier[Ed25519PublicKey]):
     """Verifier of tlog-cosignature/v1 Ed25519 (``0x04``) cosignatures."""
 
     signature_type = COSIGNATURE_TYPE_ED25519
+    algorithm = "Ed25519"
+    key_kind = "a cosignature (0x04)"
+    public_key_size = 32
 
-    def __init__(self, name: str, public_key: bytes) -> None:
-        if not is_valid_key_name(name):
-            raise MalformedKeyError("invalid key name")
-        if not isinstance(public_key, bytes) or len(public_key) != 32:
-            raise MalformedKeyError("Ed25519 public keys are 32 bytes")
-        try:
-            self._key = Ed25519PublicKey.from_public_bytes(public_key)
-        except ValueError as exc:
-            raise MalformedKeyError("invalid Ed25519 public key") from exc
-        self._name = name
-        self._public_key = public_key
-        self._key_id = compute_key_id(name, bytes([self.signature_type]) + public_key)
-
-    @classmethod
-    def from_vkey(cls, vkey: str) -> CosignatureVerifier:
-        """Parse ``<name>+<hex id>+<base64(0x04 || 32-byte key)>``."""
-        name, _, material = parse_vkey(vkey)
-        if material[0] != cls.signature_type:
-            raise MalformedKeyError("not a cosignature (0x04) verifier key")
-        return cls(name, material[1:])
-
-    @property
-    def name(self) -> str:
-        """Cosigner name."""
-        return self._name
-
-    @property
-    def key_id(self) -> int:
-        """Key ID (tlog-cosignature §Format)."""
-        return self._key_id
-
-    @property
-    def public_key(self) -> bytes:
-        """Raw 32-byte Ed25519 public key."""
-        return self._public_key
-
-    @property
-    def vkey(self) -> str:
-        """Verifier key string."""
-        return format_vkey(self._name, bytes([self.signature_type]) + self._public_key)
+    @staticmethod
+    def _load_public_key(raw: bytes) -> Ed25519PublicKey:
+        return Ed25519PublicKey.from_public_bytes(raw)
 
     def verify_timestamp(self, msg: bytes, sig: bytes) -> int | None:
         """Verify and return the cosignature timestamp, or ``None`` if invalid."""
@@ -272,70 +268,21 @@ class CosignatureVerifier:
             return None
         return timestamp
 
-    def verify(self, msg: bytes, sig: bytes) -> bool:
-        """:class:`~chancery_tlog.note.NoteVerifier` entry point."""
-        return self.verify_timestamp(msg, sig) is not None
 
-    def __repr__(self) -> str:
-        return f"CosignatureVerifier({self.vkey!r})"
-
-
-class CosignatureSigner:
-    """Signer of tlog-cosignature/v1 Ed25519 (``0x04``) cosignatures.
-
-    ``clock`` returns the current POSIX time in seconds (default
-    :func:`time.time`); it is truncated to an integer.
-    """
+class CosignatureSigner(TimestampedSigner[Ed25519PrivateKey]):
+    """Signer of tlog-cosignature/v1 Ed25519 (``0x04``) cosignatures."""
 
     signature_type = COSIGNATURE_TYPE_ED25519
+    algorithm = "Ed25519"
+    key_kind = "a cosignature (0x04)"
 
-    def __init__(self, name: str, seed: bytes, clock: Callable[[], float] = time.time) -> None:
-        if not is_valid_key_name(name):
-            raise MalformedKeyError("invalid key name")
-        if not isinstance(seed, bytes) or len(seed) != 32:
-            raise MalformedKeyError("Ed25519 seeds are 32 bytes")
-        self._name = name
-        self._seed = seed
-        self._key = Ed25519PrivateKey.from_private_bytes(seed)
-        self._public_key = self._key.public_key().public_bytes_raw()
-        self._key_id = compute_key_id(name, bytes([self.signature_type]) + self._public_key)
-        self._clock = clock
+    @staticmethod
+    def _load_seed(seed: bytes) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.from_private_bytes(seed)
 
-    @classmethod
-    def generate(cls, name: str, clock: Callable[[], float] = time.time) -> CosignatureSigner:
-        """Create a cosigner with a fresh random key."""
-        return cls(name, Ed25519PrivateKey.generate().private_bytes_raw(), clock)
-
-    @classmethod
-    def from_skey(cls, skey: str, clock: Callable[[], float] = time.time) -> CosignatureSigner:
-        """Parse ``PRIVATE+KEY+<name>+<hex id>+<base64(0x04 || 32-byte seed)>``."""
-        name, key_id, material = parse_skey(skey)
-        if material[0] != cls.signature_type or len(material) != 33:
-            raise MalformedKeyError("not a cosignature (0x04) signer key")
-        signer = cls(name, material[1:], clock)
-        if signer.key_id != key_id:
-            raise MalformedKeyError("signer key ID does not match the key")
-        return signer
-
-    @property
-    def name(self) -> str:
-        """Cosigner name."""
-        return self._name
-
-    @property
-    def key_id(self) -> int:
-        """Key ID (tlog-cosignature §Format)."""
-        return self._key_id
-
-    @property
-    def skey(self) -> str:
-        """Signer key string (secret)."""
-        return format_skey(self._name, self._key_id, bytes([self.signature_type]) + self._seed)
-
-    @property
-    def vkey(self) -> str:
-        """Verifier key string."""
-        return format_vkey(self._name, bytes([self.signature_type]) + self._public_key)
+    @staticmethod
+    def _public_bytes(key: Ed25519PrivateKey) -> bytes:
+        return key.public_key().public_bytes_raw()
 
     def verifier(self) -> CosignatureVerifier:
         """The matching :class:`CosignatureVerifier`."""
@@ -344,13 +291,6 @@ class CosignatureSigner:
     def sign_at(self, msg: bytes, timestamp: int) -> bytes:
         """Cosign the checkpoint body ``msg`` with an explicit timestamp."""
         return timestamp.to_bytes(8, "big") + self._key.sign(cosignature_message(msg, timestamp))
-
-    def sign(self, msg: bytes) -> bytes:
-        """:class:`~chancery_tlog.note.NoteSigner` entry point (current time)."""
-        return self.sign_at(msg, int(self._clock()))
-
-    def __repr__(self) -> str:
-        return f"CosignatureSigner(name={self._name!r}, key_id={self._key_id:08x})"
 
 
 def verified_cosignatures(

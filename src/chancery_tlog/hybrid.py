@@ -58,6 +58,8 @@ from .checkpoint import (
     CosignatureVerifier,
     MalformedCheckpointError,
     OriginMismatchError,
+    TimestampedSigner,
+    TimestampedVerifier,
     verified_cosignatures,
 )
 from .merkle import HASH_SIZE
@@ -69,10 +71,6 @@ from .note import (
     Signature,
     Signer,
     Verifier,
-    compute_key_id,
-    format_skey,
-    format_vkey,
-    is_valid_key_name,
     open_note,
     parse_skey,
     parse_vkey,
@@ -145,51 +143,18 @@ def subtree_message(cosigner_name: str, *, timestamp: int, log_origin: str, star
     )
 
 
-class MLDSAVerifier:
+class MLDSAVerifier(TimestampedVerifier[MLDSA44PublicKey]):
     """Verifier of ML-DSA-44 checkpoint (co)signatures, signature type ``0x06``."""
 
     signature_type = SIGNATURE_TYPE_MLDSA44
+    algorithm = "ML-DSA-44"
+    key_kind = "an ML-DSA-44 (0x06)"
+    public_key_size = MLDSA44_PUBLIC_KEY_SIZE
+    max_name_bytes = 255  # subtree_message length-prefixes the name in one byte
 
-    def __init__(self, name: str, public_key: bytes) -> None:
-        if not is_valid_key_name(name) or len(name.encode("utf-8")) > 255:
-            raise MalformedKeyError("invalid key name")
-        if not isinstance(public_key, bytes) or len(public_key) != MLDSA44_PUBLIC_KEY_SIZE:
-            raise MalformedKeyError("ML-DSA-44 public keys are 1312 bytes")
-        try:
-            self._key = MLDSA44PublicKey.from_public_bytes(public_key)
-        except ValueError as exc:
-            raise MalformedKeyError("invalid ML-DSA-44 public key") from exc
-        self._name = name
-        self._public_key = public_key
-        self._key_id = compute_key_id(name, bytes([self.signature_type]) + public_key)
-
-    @classmethod
-    def from_vkey(cls, vkey: str) -> MLDSAVerifier:
-        """Parse ``<name>+<hex id>+<base64(0x06 || 1312-byte key)>``."""
-        name, _, material = parse_vkey(vkey)
-        if material[0] != cls.signature_type:
-            raise MalformedKeyError("not an ML-DSA-44 (0x06) verifier key")
-        return cls(name, material[1:])
-
-    @property
-    def name(self) -> str:
-        """Key name."""
-        return self._name
-
-    @property
-    def key_id(self) -> int:
-        """Key ID (tlog-cosignature §Format)."""
-        return self._key_id
-
-    @property
-    def public_key(self) -> bytes:
-        """Raw 1312-byte ML-DSA-44 public key."""
-        return self._public_key
-
-    @property
-    def vkey(self) -> str:
-        """Verifier key string."""
-        return format_vkey(self._name, bytes([self.signature_type]) + self._public_key)
+    @staticmethod
+    def _load_public_key(raw: bytes) -> MLDSA44PublicKey:
+        return MLDSA44PublicKey.from_public_bytes(raw)
 
     def verify_subtree(self, message_fields: tuple[int, str, int, int, bytes], sig: bytes) -> bool:
         """Verify a raw ML-DSA-44 signature over ``(timestamp, origin, start, end, hash)``."""
@@ -214,15 +179,8 @@ class MLDSAVerifier:
             return None
         return timestamp
 
-    def verify(self, msg: bytes, sig: bytes) -> bool:
-        """:class:`~chancery_tlog.note.NoteVerifier` entry point."""
-        return self.verify_timestamp(msg, sig) is not None
 
-    def __repr__(self) -> str:
-        return f"MLDSAVerifier(name={self._name!r}, key_id={self._key_id:08x})"
-
-
-class MLDSASigner:
+class MLDSASigner(TimestampedSigner[MLDSA44PrivateKey]):
     """ML-DSA-44 checkpoint (co)signer, signature type ``0x06``.
 
     ``clock`` gives the POSIX time written in the timestamp; pass
@@ -231,59 +189,17 @@ class MLDSASigner:
     """
 
     signature_type = SIGNATURE_TYPE_MLDSA44
+    algorithm = "ML-DSA-44"
+    key_kind = "an ML-DSA-44 (0x06)"
+    max_name_bytes = 255
 
-    def __init__(self, name: str, seed: bytes, clock: Callable[[], float] = time.time) -> None:
-        if not is_valid_key_name(name) or len(name.encode("utf-8")) > 255:
-            raise MalformedKeyError("invalid key name")
-        if not isinstance(seed, bytes) or len(seed) != 32:
-            raise MalformedKeyError("ML-DSA-44 seeds are 32 bytes")
-        self._name = name
-        self._seed = seed
-        self._key = MLDSA44PrivateKey.from_seed_bytes(seed)
-        self._public_key = self._key.public_key().public_bytes_raw()
-        self._key_id = compute_key_id(name, bytes([self.signature_type]) + self._public_key)
-        self._clock = clock
+    @staticmethod
+    def _load_seed(seed: bytes) -> MLDSA44PrivateKey:
+        return MLDSA44PrivateKey.from_seed_bytes(seed)
 
-    @classmethod
-    def generate(cls, name: str, clock: Callable[[], float] = time.time) -> MLDSASigner:
-        """Create a signer with a fresh random seed."""
-        return cls(name, MLDSA44PrivateKey.generate().private_bytes_raw(), clock)
-
-    @classmethod
-    def from_skey(cls, skey: str, clock: Callable[[], float] = time.time) -> MLDSASigner:
-        """Parse ``PRIVATE+KEY+<name>+<hex id>+<base64(0x06 || 32-byte seed)>``."""
-        name, key_id, material = parse_skey(skey)
-        if material[0] != cls.signature_type or len(material) != 33:
-            raise MalformedKeyError("not an ML-DSA-44 (0x06) signer key")
-        signer = cls(name, material[1:], clock)
-        if signer.key_id != key_id:
-            raise MalformedKeyError("signer key ID does not match the key")
-        return signer
-
-    @property
-    def name(self) -> str:
-        """Key name."""
-        return self._name
-
-    @property
-    def key_id(self) -> int:
-        """Key ID."""
-        return self._key_id
-
-    @property
-    def public_key(self) -> bytes:
-        """Raw 1312-byte ML-DSA-44 public key."""
-        return self._public_key
-
-    @property
-    def skey(self) -> str:
-        """Signer key string (secret)."""
-        return format_skey(self._name, self._key_id, bytes([self.signature_type]) + self._seed)
-
-    @property
-    def vkey(self) -> str:
-        """Verifier key string."""
-        return format_vkey(self._name, bytes([self.signature_type]) + self._public_key)
+    @staticmethod
+    def _public_bytes(key: MLDSA44PrivateKey) -> bytes:
+        return key.public_key().public_bytes_raw()
 
     def verifier(self) -> MLDSAVerifier:
         """The matching :class:`MLDSAVerifier`."""
@@ -302,13 +218,6 @@ class MLDSASigner:
             raise ValueError("ML-DSA-44 cosignatures only sign checkpoints") from exc
         raw = self.sign_subtree(timestamp=timestamp, origin=cp.origin, start=0, end=cp.size, root=cp.root_hash)
         return timestamp.to_bytes(8, "big") + raw
-
-    def sign(self, msg: bytes) -> bytes:
-        """:class:`~chancery_tlog.note.NoteSigner` entry point (current time)."""
-        return self.sign_at(msg, int(self._clock()))
-
-    def __repr__(self) -> str:
-        return f"MLDSASigner(name={self._name!r}, key_id={self._key_id:08x})"
 
 
 def verifier_from_vkey(vkey: str) -> NoteVerifier:
@@ -455,7 +364,7 @@ class HybridLogSigner:
     @classmethod
     def generate(cls, origin: str, clock: Callable[[], float] = time.time) -> HybridLogSigner:
         """Generate both keys for a log named after its origin."""
-        return cls(Signer.generate(origin), MLDSASigner.generate(origin, clock))
+        return cls(Signer.generate(origin), MLDSASigner.generate(origin, clock=clock))
 
     @property
     def name(self) -> str:

@@ -32,9 +32,11 @@ import base64
 import binascii
 import hashlib
 import re
+import secrets
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -48,12 +50,15 @@ __all__ = [
     "AmbiguousKeyError",
     "InvalidSignatureError",
     "InvalidSignerError",
+    "KeyVerifier",
     "MalformedKeyError",
     "MalformedNoteError",
+    "NamedKey",
     "Note",
     "NoteError",
     "NoteSigner",
     "NoteVerifier",
+    "SeedSigner",
     "Signature",
     "Signer",
     "UnverifiedNoteError",
@@ -310,31 +315,35 @@ def parse_skey(skey: str) -> tuple[str, int, bytes]:
     return name, int(hex_id, 16), material
 
 
-class Verifier:
-    """Ed25519 note verifier (signature type ``0x01``, signed-note §Ed25519)."""
+class NamedKey(ABC):
+    """What every verifier and signer shares: a key name, its type byte and public key, and the key ID.
 
-    signature_type = SIGNATURE_TYPE_ED25519
+    The key ID commits to all three (signed-note §Signatures: the first four bytes of
+    SHA-256(name || 0x0A || type || public key)), so two keys of one name never collide.
+    """
 
-    def __init__(self, name: str, public_key: bytes) -> None:
-        if not is_valid_key_name(name):
+    signature_type: ClassVar[int]
+    algorithm: ClassVar[str]
+    """Human name of the algorithm, for error messages (``"Ed25519"``)."""
+    key_kind: ClassVar[str]
+    """What a key of this class is, for error messages (``"an Ed25519 (0x01)"``)."""
+    max_name_bytes: ClassVar[int | None] = None
+    """A longer name is refused (for encodings that length-prefix the name in one byte)."""
+
+    _name: str
+    _public_key: bytes
+    _key_id: int
+
+    @classmethod
+    def _check_name(cls, name: str) -> None:
+        too_long = cls.max_name_bytes is not None and len(name.encode("utf-8")) > cls.max_name_bytes
+        if not is_valid_key_name(name) or too_long:
             raise MalformedKeyError("invalid key name")
-        if not isinstance(public_key, bytes) or len(public_key) != 32:
-            raise MalformedKeyError("Ed25519 public keys are 32 bytes")
-        try:
-            self._key = Ed25519PublicKey.from_public_bytes(public_key)
-        except ValueError as exc:
-            raise MalformedKeyError("invalid Ed25519 public key") from exc
+
+    def _bind(self, name: str, public_key: bytes) -> None:
         self._name = name
         self._public_key = public_key
         self._key_id = compute_key_id(name, bytes([self.signature_type]) + public_key)
-
-    @classmethod
-    def from_vkey(cls, vkey: str) -> Verifier:
-        """Parse ``<name>+<hex id>+<base64(0x01 || 32-byte key)>``."""
-        name, _, material = parse_vkey(vkey)
-        if material[0] != cls.signature_type:
-            raise MalformedKeyError("not an Ed25519 (0x01) verifier key")
-        return cls(name, material[1:])
 
     @property
     def name(self) -> str:
@@ -348,13 +357,107 @@ class Verifier:
 
     @property
     def public_key(self) -> bytes:
-        """Raw 32-byte Ed25519 public key."""
+        """Raw public key (without the type byte)."""
         return self._public_key
 
     @property
     def vkey(self) -> str:
-        """Verifier key string."""
+        """Verifier key string ``<name>+<hex id>+<base64(type || public key)>``."""
         return format_vkey(self._name, bytes([self.signature_type]) + self._public_key)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self._name!r}, key_id={self._key_id:08x})"
+
+
+class KeyVerifier[K](NamedKey):
+    """Base of the verifiers: checks the name and public key and parses verifier keys of its own type."""
+
+    public_key_size: ClassVar[int]
+
+    def __init__(self, name: str, public_key: bytes) -> None:
+        self._check_name(name)
+        if not isinstance(public_key, bytes) or len(public_key) != self.public_key_size:
+            raise MalformedKeyError(f"{self.algorithm} public keys are {self.public_key_size} bytes")
+        try:
+            self._key: K = self._load_public_key(public_key)
+        except ValueError as exc:
+            raise MalformedKeyError(f"invalid {self.algorithm} public key") from exc
+        self._bind(name, public_key)
+
+    @staticmethod
+    @abstractmethod
+    def _load_public_key(raw: bytes) -> K:
+        """Return the library's public key object for ``raw`` (``ValueError`` if it is not one)."""
+
+    @classmethod
+    def from_vkey(cls, vkey: str) -> Self:
+        """Parse ``<name>+<hex id>+<base64(type || public key)>`` of this class's signature type."""
+        name, _, material = parse_vkey(vkey)
+        if material[0] != cls.signature_type:
+            raise MalformedKeyError(f"not {cls.key_kind} verifier key")
+        return cls(name, material[1:])
+
+
+class SeedSigner[K](NamedKey):
+    """Base of the signers: a private key derived from a 32-byte seed, stored as the seed in signer keys.
+
+    ``options`` of :meth:`generate` and :meth:`from_skey` go to the subclass's constructor (a clock, for
+    the timestamping cosigners).
+    """
+
+    SEED_SIZE: ClassVar[int] = 32
+
+    def __init__(self, name: str, seed: bytes) -> None:
+        self._check_name(name)
+        if not isinstance(seed, bytes) or len(seed) != self.SEED_SIZE:
+            raise MalformedKeyError(f"{self.algorithm} seeds are {self.SEED_SIZE} bytes")
+        self._seed = seed
+        self._key: K = self._load_seed(seed)
+        self._bind(name, self._public_bytes(self._key))
+
+    @staticmethod
+    @abstractmethod
+    def _load_seed(seed: bytes) -> K:
+        """Return the library's private key object derived from ``seed``."""
+
+    @staticmethod
+    @abstractmethod
+    def _public_bytes(key: K) -> bytes:
+        """Return the raw public key of the private ``key``."""
+
+    @classmethod
+    def generate(cls, name: str, **options: Any) -> Self:
+        """Create a signer with a fresh random seed from the operating system."""
+        return cls(name, secrets.token_bytes(cls.SEED_SIZE), **options)
+
+    @classmethod
+    def from_skey(cls, skey: str, **options: Any) -> Self:
+        """Parse ``PRIVATE+KEY+<name>+<hex id>+<base64(type || 32-byte seed)>`` of this class's type."""
+        name, key_id, material = parse_skey(skey)
+        if material[0] != cls.signature_type or len(material) != 1 + cls.SEED_SIZE:
+            raise MalformedKeyError(f"not {cls.key_kind} signer key")
+        signer = cls(name, material[1:], **options)
+        if signer.key_id != key_id:
+            raise MalformedKeyError("signer key ID does not match the key")
+        return signer
+
+    @property
+    def skey(self) -> str:
+        """Signer key string (secret)."""
+        return format_skey(self._name, self._key_id, bytes([self.signature_type]) + self._seed)
+
+
+class Verifier(KeyVerifier[Ed25519PublicKey]):
+    """Ed25519 note verifier (signature type ``0x01``, signed-note §Ed25519)."""
+
+    signature_type = SIGNATURE_TYPE_ED25519
+    algorithm = "Ed25519"
+    key_kind = "an Ed25519 (0x01)"
+    public_key_size = 32
+
+    @staticmethod
+    def _load_public_key(raw: bytes) -> Ed25519PublicKey:
+        return Ed25519PublicKey.from_public_bytes(raw)
 
     def verify(self, msg: bytes, sig: bytes) -> bool:
         """RFC 8032 verification of ``sig`` over the note text ``msg``."""
@@ -366,66 +469,21 @@ class Verifier:
             return False
         return True
 
-    def __repr__(self) -> str:
-        return f"Verifier({self.vkey!r})"
 
-
-class Signer:
-    """Ed25519 note signer (signature type ``0x01``)."""
+class Signer(SeedSigner[Ed25519PrivateKey]):
+    """Ed25519 note signer (signature type ``0x01``); the seed is the RFC 8032 private key."""
 
     signature_type = SIGNATURE_TYPE_ED25519
+    algorithm = "Ed25519"
+    key_kind = "an Ed25519 (0x01)"
 
-    def __init__(self, name: str, seed: bytes) -> None:
-        if not is_valid_key_name(name):
-            raise MalformedKeyError("invalid key name")
-        if not isinstance(seed, bytes) or len(seed) != 32:
-            raise MalformedKeyError("Ed25519 seeds are 32 bytes")
-        self._name = name
-        self._seed = seed
-        self._key = Ed25519PrivateKey.from_private_bytes(seed)
-        self._public_key = self._key.public_key().public_bytes_raw()
-        self._key_id = compute_key_id(name, bytes([self.signature_type]) + self._public_key)
+    @staticmethod
+    def _load_seed(seed: bytes) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.from_private_bytes(seed)
 
-    @classmethod
-    def generate(cls, name: str) -> Signer:
-        """Create a signer with a fresh random key."""
-        return cls(name, Ed25519PrivateKey.generate().private_bytes_raw())
-
-    @classmethod
-    def from_skey(cls, skey: str) -> Signer:
-        """Parse ``PRIVATE+KEY+<name>+<hex id>+<base64(0x01 || 32-byte seed)>``."""
-        name, key_id, material = parse_skey(skey)
-        if material[0] != cls.signature_type or len(material) != 33:
-            raise MalformedKeyError("not an Ed25519 (0x01) signer key")
-        signer = cls(name, material[1:])
-        if signer.key_id != key_id:
-            raise MalformedKeyError("signer key ID does not match the key")
-        return signer
-
-    @property
-    def name(self) -> str:
-        """Key name."""
-        return self._name
-
-    @property
-    def key_id(self) -> int:
-        """Key ID per signed-note §Signatures."""
-        return self._key_id
-
-    @property
-    def public_key(self) -> bytes:
-        """Raw 32-byte Ed25519 public key."""
-        return self._public_key
-
-    @property
-    def skey(self) -> str:
-        """Signer key string (secret)."""
-        return format_skey(self._name, self._key_id, bytes([self.signature_type]) + self._seed)
-
-    @property
-    def vkey(self) -> str:
-        """Verifier key string of the matching public key."""
-        return format_vkey(self._name, bytes([self.signature_type]) + self._public_key)
+    @staticmethod
+    def _public_bytes(key: Ed25519PrivateKey) -> bytes:
+        return key.public_key().public_bytes_raw()
 
     def verifier(self) -> Verifier:
         """The matching :class:`Verifier`."""
@@ -434,9 +492,6 @@ class Signer:
     def sign(self, msg: bytes) -> bytes:
         """RFC 8032 Ed25519 signature over ``msg``."""
         return self._key.sign(msg)
-
-    def __repr__(self) -> str:
-        return f"Signer(name={self._name!r}, key_id={self._key_id:08x})"
 
 
 def generate_key(name: str) -> tuple[str, str]:
