@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 
 from chancery.identity.enums import Role
@@ -14,6 +15,12 @@ from chancery.platform.actor import Actor
 from chancery.platform.enums import Classification
 from tests.audit.flush import audit_rows_flushable  # noqa: F401 - autouse fixture for the whole suite
 from tests.factories import MissionFactory, OrganisationFactory, UserFactory
+
+# Property tests check behaviour, not speed (timing belongs in bench/): a loaded machine must not fail them.
+hypothesis.settings.register_profile(
+    "chancery", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("chancery")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
