@@ -17,9 +17,7 @@ from tests.audit.flush import audit_rows_flushable  # noqa: F401 - autouse fixtu
 from tests.factories import MissionFactory, OrganisationFactory, UserFactory
 
 # Property tests check behaviour, not speed (timing belongs in bench/): a loaded machine must not fail them.
-hypothesis.settings.register_profile(
-    "chancery", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
-)
+hypothesis.settings.register_profile("chancery", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow])
 hypothesis.settings.load_profile("chancery")
 
 
