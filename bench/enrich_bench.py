@@ -2,12 +2,14 @@
 news corpus, beside the time to merely read, normalise and tokenise the same texts in the same run; peak memory.
 
 Usage (from the repository root): .venv/bin/python bench/enrich_bench.py [--data DIR] [--articles 2000] [--repeat 3]
+On a shared machine pin it to one core (``taskset -c 1 …``); the run prints the load average beside its figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import resource
@@ -71,6 +73,8 @@ def main() -> None:
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     n = len(texts)
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"load average (1, 5, 15 min) at the end of the run: {load}; CPU affinity: {sorted(os.sched_getaffinity(0))}")
     print(
         f"Python {platform.python_version()}, {n} articles ({n // 2} en Reuters, {n - n // 2} vi VNTC), "
         f"{characters / n:.0f} characters on average; best of {args.repeat}"

@@ -132,12 +132,32 @@ def fx_and_commodities(src: Path) -> None:
     )
 
 
+def wdi(src: Path) -> None:
+    """Keep World Bank CPI inflation and GDP (CC BY 4.0) for the currencies the crisis model reads.
+
+    Only the countries of the FRED exchange rates (and the euro area's members' codes) plus the United States,
+    so the currency-crash model trains on redistributable data (never on jst-macrohistory, CC BY-NC-SA).
+    """
+    from chancery_analytics.forecast.crises import FRED_ISO
+
+    keep = {*FRED_ISO.values(), "USA", "VNM"}
+    folder = OUT / "wdi-gdp-inflation"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, columns in (
+        ("gdp_current_usd.csv", ["Country Name", "Country Code", "Year", "Value"]),
+        ("inflation_consumer_prices_pct.csv", ["Country", "Country Code", "Year", "Inflation"]),
+    ):
+        _copy_columns(src / "wdi-gdp-inflation" / name, folder / name, columns, lambda r: r["Country Code"] in keep)
+
+
 if __name__ == "__main__":
     source = Path(sys.argv[1])
     views(source)
     dots(source)
     fx_and_commodities(source)
+    wdi(source)
     for name in (
+        "wdi-gdp-inflation",
         "views-cm",
         "ucdp-conflict-country-year",
         "imf-dots-exports",

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from chancery.awareness import commands as awareness_commands
 from chancery.intelligence import commands as intelligence_commands
 from chancery.resilience import commands as resilience_commands
 from chancery.risk import commands as risk_commands
@@ -257,7 +258,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Print the deployment checklist with pass/fail per item; exit 1 if any item fails."""
+    """Print the deployment checklist with pass/warn/fail per item; exit 1 if any item fails (warnings pass)."""
     setup_django()
     from rich.table import Table
 
@@ -270,7 +271,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = 0
     for item in deployment_checklist():
         failed += 0 if item.passed else 1
-        table.add_row(item.name, "[green]PASS[/]" if item.passed else "[red]FAIL[/]", item.detail)
+        result = ("[yellow]WARN[/]" if item.warning else "[green]PASS[/]") if item.passed else "[red]FAIL[/]"
+        table.add_row(item.name, result, item.detail)
     Console(highlight=False).print(table)
     return 1 if failed else 0
 
@@ -294,6 +296,26 @@ def cmd_admin_create(args: argparse.Namespace) -> int:
     out.print(f"TOTP secret (add it to an authenticator app): {result.totp_secret}")
     out.print(f"TOTP URI: {result.totp_uri}")
     out.print("Recovery codes (store them offline): " + " ".join(result.recovery_codes))
+    return 0
+
+
+def cmd_admin_reset_password(args: argparse.Namespace) -> int:
+    """Give a user a one-time password (kept second factors; change forced at next sign-in)."""
+    setup_django()
+    from chancery.identity.selectors import user_id_for_username
+    from chancery.identity.services import user_password_reset
+    from chancery.platform.actor import Actor
+    from chancery.platform.errors import DomainError
+
+    actor = Actor.system(purpose="cli-password-reset")
+    try:
+        issued = user_password_reset(actor=actor, user_id=user_id_for_username(actor=actor, username=args.username))
+    except DomainError as error:
+        console.print(f"[red]No password reset:[/] {error.detail or type(error).__name__}")
+        return 1
+    out = Console(highlight=False)
+    out.print(f"One-time password for [bold]{issued.username}[/] (hand it over in person): {issued.password}")
+    out.print(f"It expires at {issued.expires_at.isoformat()} and must be changed at the next sign-in.")
     return 0
 
 
@@ -349,6 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--email", default="")
     create.add_argument("--password-file", help="read the password from this file (else one is generated)")
     create.set_defaults(handler=cmd_admin_create)
+    reset = admin_sub.add_parser("reset-password", help="give a user a one-time password (MFA is kept)")
+    reset.add_argument("--username", required=True)
+    reset.set_defaults(handler=cmd_admin_reset_password)
 
     transparency_commands.register(sub)
     vault_commands.register(sub)
@@ -357,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     forecast_cli.register(sub)
     risk_commands.register(sub)
     intelligence_commands.register(sub)
+    awareness_commands.register(sub)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

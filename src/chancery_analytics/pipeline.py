@@ -16,6 +16,7 @@ from typing import Any
 from chancery_analytics.jsonl import InputRecord, Rejected
 from chancery_analytics.nlp.countries import countries_tag
 from chancery_analytics.nlp.entities import Entity, Gazetteer, entities_gazetteer, entities_tag
+from chancery_analytics.nlp.features import TextCounts
 from chancery_analytics.nlp.language import language_identify
 from chancery_analytics.nlp.linear import MODELS_DIR, LinearModel, model_load
 from chancery_analytics.nlp.normalise import normalise_text
@@ -134,15 +135,16 @@ class Pipeline:
     def annotate(self, record: InputRecord) -> Annotation:
         """Enrich one record (``lang``, when given, overrides language identification)."""
         text = normalise_text(record.text)
-        language = language_identify(text, self.langid)
+        shared = TextCounts(text)  # models reading the text alike tokenise and hash it once
+        language = language_identify(text, self.langid, shared)
         lang = record.lang or language.lang
         tags = countries_tag(text)
         sentiment_model = self.sentiment_model(lang)
-        sentiment = sentiment_model.predict(text)
+        sentiment = sentiment_model.predict(text, shared)
         polarity = sentiment.scores.get("positive", 0.0) - sentiment.scores.get("negative", 0.0)
-        event = self.event.predict(text)
+        event = self.event.predict(text, shared)
         intensity = sum(GOLDSTEIN[label] * p for label, p in event.scores.items())
-        political = self.political.predict(text)
+        political = self.political.predict(text, shared)
         topic = topic_classify(text)
         entities = entities_tag(text, self.gazetteer)
         return Annotation(

@@ -25,7 +25,7 @@ from chancery.platform.errors import PermissionDenied
 from chancery.resilience.monitoring.enums import AlertKind, AlertStatus
 from chancery.resilience.monitoring.models import SecurityAlert
 from chancery.threatintel.enums import Source
-from chancery.threatintel.models import Collection, StixObject
+from chancery.threatintel.models import Collection, ObjectRead, StixObject
 from tests.conftest import actor_of, enable_totp
 from tests.factories import UserFactory
 
@@ -107,7 +107,7 @@ def _populate(template: DrillTemplate, officer: User, tokyo: Organisation, paris
     for index in range(scale):
         campaign = _campaign(template, officer, f"Drill {scale}-{index}", days_ago=index + 1)
         for user in staff:
-            _recipient(campaign, user, clicked=user.pk % 2 == 0)
+            _recipient(campaign, user, clicked=user.pk % 2 == 0, reported=user.pk % 3 == 0)
         AccessAttempt.objects.create(
             username=staff[index].username,
             failures_since_start=10,
@@ -121,6 +121,9 @@ def _populate(template: DrillTemplate, officer: User, tokyo: Organisation, paris
         SecurityAlert.objects.create(kind=AlertKind.MASS_DOWNLOAD, dedup_key=f"k{scale}-{index}", figures={})
         collection = Collection.objects.create(title=f"Collection {scale}-{index}", created_by=officer)
         _stix(collection, Source.IMPORT, 2)
+        ObjectRead.objects.create(
+            collection=collection, organisation=tokyo, day=timezone.localdate(), requests=index + 1, served=3
+        )
     for user in staff:
         Enrollment.objects.create(course=template.course, user=user, reason="drill")
 
@@ -244,6 +247,9 @@ def test_query_count_does_not_grow_with_rows(
     assert len(board.trend.campaigns) == 5
     assert board.lockouts is not None
     assert len(board.lockouts) == 5
+    assert board.pulled_by_partners is not None
+    assert len(board.pulled_by_partners) == 5
+    assert board.report_times.overall is not None
     assert len(large.captured_queries) == len(small.captured_queries) <= 15
 
 
@@ -262,6 +268,8 @@ def test_page_renders_every_section_without_scripts(
         "Autumn",
         "Open security alerts",
         "Threat-intelligence exchange in the last 30 days",
+        "Time to report by unit",
+        "Fetched by partners over TAXII in the last 30 days",
     ):
         assert heading in page
     assert "100&nbsp;%" in page  # the one recipient clicked

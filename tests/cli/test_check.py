@@ -47,7 +47,7 @@ def production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
         MAILERS={
             "default": {
                 "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "smtp.mofa.example"},
+                "OPTIONS": {"host": "smtp.mofa.example", "use_tls": True},
             },
         },
     ):

@@ -27,6 +27,7 @@ from chancery.missions.enums import MISSION_KINDS
 from chancery.missions.models import Compartment, Organisation, PostReport
 from chancery.outreach.models import Campaign as OutreachCampaign
 from chancery.outreach.models import Post as OutreachPost
+from chancery.outreach.models import Template as OutreachTemplate
 from chancery.platform.enums import Classification
 from tests.conftest import current_totp_code
 
@@ -83,6 +84,7 @@ def test_reseeding_an_empty_database_reuses_the_credentials_file(seeded: tuple[P
     Channel.objects.all().delete()  # the chat demo's channels and messages name their creators and authors
     OutreachPost.objects.all().delete()  # the outreach demo's posts name their authors and approvers
     OutreachCampaign.objects.all().delete()  # and its campaigns their creators
+    OutreachTemplate.objects.all().delete()  # and its reusable templates theirs
     Authenticator.objects.all().delete()
     User.objects.all().delete()
     assert demo_seed(var_dir=var_dir, console=quiet()) == first

@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STARTUP_SECONDS = 90
+STARTUP_SECONDS = 180
 PAGE_BUDGET_BYTES = 250 * 1000
 ERROR_PATH = "/no-such-page/"
 
@@ -109,7 +109,8 @@ def _port_answers(port: int) -> bool:
 def demo_running(var_dir: Path) -> Iterator[DemoServer]:
     """Run ``python -m chancery demo --port <free port>`` with ``CHANCERY_VAR_DIR=var_dir`` until exit.
 
-    Waits at most 90 s for the port to answer; stops the whole process group (server and worker) after.
+    Waits at most STARTUP_SECONDS (a first start migrates and seeds) for the port to answer; stops the whole
+    process group (server and worker) after.
     """
     port = free_port()
     witness_port = free_port()

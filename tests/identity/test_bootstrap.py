@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 
 from chancery import cli
 from chancery.audit.models import AuditEvent
+from chancery.identity import recovery
 from chancery.identity.bootstrap import administrator_bootstrap
 from chancery.identity.enums import Role
 from chancery.identity.models import User
@@ -41,6 +42,7 @@ def test_cli_creates_an_administrator_with_mfa(tmp_path: Path, capsys: pytest.Ca
     assert user.is_staff
     assert user.is_superuser
     assert user.check_password("a long administrator passphrase")
+    assert not user.password_change_required  # the operator chose it
     assert "Password:" not in out  # nothing generated, nothing printed
     assert "otpauth://totp/" in out
     types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
@@ -58,9 +60,13 @@ def test_generated_password_totp_and_codes_work() -> None:
     assert "issuer=Chancery" in result.totp_uri
     stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
     assert result.totp_secret not in stored
-    codes = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES).wrap().get_unused_codes()
-    assert result.recovery_codes == codes
-    assert len(codes) >= 10
+    row = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    assert len(result.recovery_codes) >= 10
+    assert "seed" not in row.data
+    assert not any(code in str(row.data) for code in result.recovery_codes)  # only salted hashes are stored
+    assert recovery.code_use(authenticator=row, code=result.recovery_codes[0])
+    assert user.password_change_required  # a generated password is one-time
+    assert user.temporary_password_expires_at is not None
 
 
 def test_existing_username_is_refused_and_nothing_changes() -> None:

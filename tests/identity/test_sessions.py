@@ -11,6 +11,7 @@ from django.test import Client
 from chancery.audit.models import AuditEvent
 from chancery.identity.middleware import SESSION_SEEN, SESSION_STARTED
 from chancery.identity.models import User
+from tests.factories import TEST_PASSWORD
 from tests.identity.conftest import sign_in_password
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,7 @@ def test_sessions_list_and_signing_out_other_sessions(desk_officer: User) -> Non
     mine = signed_in()
     page = mine.get("/accounts/sessions/")
     assert page.status_code == 200
+    mine.post("/accounts/reauthenticate/", {"password": TEST_PASSWORD})  # ending sessions needs a fresh one
     response = mine.post("/accounts/sessions/")
     assert response.status_code == 302
     assert other.get("/").status_code == 302  # the other browser is signed out

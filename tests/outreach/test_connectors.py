@@ -126,10 +126,9 @@ def test_tid_is_13_sortable_characters() -> None:
     assert first < later
 
 
-def test_x_and_facebook_have_no_publishing_connector() -> None:
-    for platform in ("x", "facebook"):
-        with pytest.raises(NotImplementedConnector):
-            connector_for(platform, base_url="https://example.invalid", credentials={})
+def test_an_unknown_platform_has_no_publishing_connector() -> None:
+    with pytest.raises(NotImplementedConnector):
+        connector_for("myspace", base_url="https://example.invalid", credentials={})
 
 
 def test_a_closed_port_is_connection_failed() -> None:

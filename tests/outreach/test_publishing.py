@@ -8,6 +8,7 @@ from chancery.audit.models import AuditEvent
 from chancery.identity.enums import Role
 from chancery.missions.models import Organisation
 from chancery.outreach import selectors, services
+from chancery.outreach.account_services import account_check
 from chancery.outreach.enums import PostState, TargetState
 from chancery.outreach.fake_servers import FakeBluesky, FakeMastodon
 from chancery.outreach.models import Post
@@ -154,7 +155,10 @@ def test_a_connector_failure_alerts_and_the_post_stays_recoverable(
     assert team["spokes_b"].pk not in alerted  # type: ignore[attr-defined]
     assert AuditEvent.objects.filter(action="outreach.publish_failed", outcome="failure").exists()
 
+    failed.account.refresh_from_db()
+    assert failed.account.status == "reauthorise"  # revoked credentials are never used again unchecked
     fake_mastodon.revoked = False
+    account_check(actor=actor_of(team["reviewer"]), account_id=failed.account_id)  # type: ignore[arg-type]
     services.post_recover(actor=actor_of(team["reviewer"]), post_id=post.pk)  # type: ignore[arg-type]
     post.refresh_from_db()
     assert post.state == PostState.PUBLISHED  # the immediate task backend ran the publishing run

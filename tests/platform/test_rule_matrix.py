@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from chancery.identity.enums import Role
+from chancery.identity.models import MfaResetRequest, User
 from chancery.identity.permissions import LockTarget
 from chancery.missions.models import Organisation, PostReport
 from chancery.missions.permissions import ReportDraft
@@ -51,6 +52,7 @@ def world() -> World:
         "paris_officer": _actor("paris-off", Role.MISSION_OFFICER, paris),
         "tokyo_press": _actor("tokyo-press", Role.PRESS_OFFICER, tokyo),
         "partner": _actor("partner", Role.PARTNER, partner, Classification.INTERNAL),
+        "system": Actor.system(purpose="tests"),
     }
     officer = actors["tokyo_officer"]
     actors["tokyo_officer_via_token"] = Actor(
@@ -82,6 +84,12 @@ def world() -> World:
         ),
         "tokyo": tokyo,
         "ministry": ministry,
+        # Filed by Tokyo's security officer: a second officer must approve it.
+        "tokyo_mfa_reset": MfaResetRequest(
+            user=tokyo_user,
+            requested_by_id=actors["tokyo_security"].user_id,
+            identity_evidence="Passport checked in person",
+        ),
     }
     return World(ministry, tokyo, paris, partner, actors, objects)
 
@@ -98,9 +106,15 @@ class Case:
 CASES = [
     Case("audit.view", None, "hq_security", "tokyo_officer", "partner"),
     Case("audit.export", None, "admin", "tokyo_press", "partner"),
+    Case("audit.ship", None, "system", "admin", "hq_security"),
     Case("identity.unlock", "tokyo_lock", "tokyo_security", "tokyo_officer", "paris_security"),
     Case("identity.change_clearance", "tokyo_user", "tokyo_security", "tokyo_press", "paris_security"),
     Case("identity.manage_users", "tokyo_user", "admin", "hq_security", "partner"),
+    Case("identity.end_sessions", "tokyo_user", "tokyo_security", "tokyo_officer", "paris_security"),
+    Case("identity.end_all_sessions", None, "hq_security", "tokyo_press", ""),
+    Case("identity.reset_password", "tokyo_user", "tokyo_security", "tokyo_press", "paris_security"),
+    Case("identity.request_mfa_reset", "tokyo_user", "tokyo_security", "tokyo_officer", "paris_security"),
+    Case("identity.approve_mfa_reset", "tokyo_mfa_reset", "admin", "tokyo_officer", "paris_security"),
     # Tokens are personal: anyone signed in (partners too) manages their own, never through a token.
     Case("identity.token_create", None, "partner", "tokyo_officer_via_token", ""),
     Case("identity.token_list", None, "paris_officer", "tokyo_officer_via_token", ""),
@@ -121,6 +135,18 @@ def test_rule_allows_exactly_the_right_user(world: World, case: Case) -> None:
         if denied:
             assert not access.can(world.actors[denied], case.action, obj), f"{denied} should be refused"
     assert not access.can(Actor.anonymous(), case.action, obj), "anonymous must be refused"
+
+
+def test_the_requester_of_a_second_factor_reset_cannot_approve_it(world: World) -> None:
+    request = world.objects["tokyo_mfa_reset"]
+    assert not access.can(world.actors["tokyo_security"], "identity.approve_mfa_reset", request)
+    assert access.can(world.actors["hq_security"], "identity.approve_mfa_reset", request)
+
+
+def test_a_security_officer_cannot_reset_an_officers_password(world: World) -> None:
+    hq_officer = User.objects.get(pk=world.actors["hq_security"].user_id)
+    assert not access.can(world.actors["tokyo_security"], "identity.reset_password", hq_officer)
+    assert access.can(world.actors["admin"], "identity.reset_password", hq_officer)
 
 
 def test_token_scopes_narrow_every_rule(world: World) -> None:

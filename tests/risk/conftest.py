@@ -88,3 +88,74 @@ def fake_output(probabilities: dict[str, float] | None = None) -> RunOutput:
 @pytest.fixture
 def run() -> ModelRun:
     return forecast_run(actor=Actor.system(purpose="test"), output=fake_output())
+
+
+def fake_crisis_output(probabilities: dict[str, float] | None = None) -> RunOutput:
+    """A finished currency-crash run: one draft per currency, with bootstrap intervals and indicator evidence."""
+    table = probabilities or {"ZAF": 0.4, "JPN": 0.02}
+    return RunOutput(
+        model_name="currency-crash-logit",
+        model_version="1",
+        data_cutoff="2020",
+        kind="crisis",
+        forecasts=[
+            CountryForecast(
+                iso3=code,
+                name={"ZAF": "South Africa", "JPN": "Japan"}.get(code, code),
+                horizon="2021-2022",
+                probability=p,
+                low=0.0,
+                median=0.0,
+                high=0.0,
+                path=[],
+                drivers=[
+                    {
+                        "feature": "depreciation",
+                        "contribution": 0.8,
+                        "text_en": "This year's depreciation raises the risk.",
+                        "text_vi": "Mức mất giá năm nay làm tăng rủi ro.",
+                        "value": 0.31,
+                        "evidence_en": "Indicator: this year's depreciation = +31.0 %.",
+                        "evidence_vi": "Chỉ số: mức mất giá năm nay = +31.0 %.",
+                    }
+                ],
+                history=[],
+                value_low=max(0.0, p - 0.05),
+                value_high=min(1.0, p + 0.05),
+            )
+            for code, p in table.items()
+        ],
+        notes=["fake crisis run"],
+    )
+
+
+def fake_trade_output(values: dict[str, float] | None = None) -> RunOutput:
+    """A finished export-forecast run: one draft per partner with its 80 % interval."""
+    table = values or {"Japan": 20000.0, "United States": 45000.0}
+    codes = {"Japan": "JPN", "United States": "USA"}
+    return RunOutput(
+        model_name="trade-huber-growth",
+        model_version="1",
+        data_cutoff="2017",
+        kind="trade",
+        forecasts=[
+            CountryForecast(
+                iso3=codes.get(name, ""),
+                name=name,
+                subject=name,
+                horizon="2018",
+                probability=0.0,
+                low=0.0,
+                median=0.0,
+                high=0.0,
+                path=[],
+                drivers=[],
+                history=[],
+                value=value,
+                value_low=value * 0.7,
+                value_high=value * 1.4,
+            )
+            for name, value in table.items()
+        ],
+        notes=["fake trade run"],
+    )

@@ -97,7 +97,7 @@ def test_the_register_exports_csv(run: ModelRun, desk_officer: User) -> None:
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("model,purpose,owner,risk_tier,impact_assessment")
     assert any(line.startswith("conflict-quantile-gbm,") for line in lines)
-    assert len(client.get("/api/v1/risk/use-cases").json()) == 2
+    assert len(client.get("/api/v1/risk/use-cases").json()) == 4
 
 
 def test_the_country_page_shows_trade_exposure_and_history(analyst: User, desk_officer: User) -> None:
@@ -130,3 +130,42 @@ def test_the_pages_render_in_vietnamese(run: ModelRun, analyst: User) -> None:
         assert response.status_code == 200, path
         assert 'lang="vi"' in response.content.decode()
     assert "Số người chết trong 12 tháng qua làm tăng rủi ro." in client.get("/risk/countries/SYR/").content.decode()
+
+
+def test_administrators_rewrite_a_register_entry_through_the_api(
+    run: ModelRun, administrator: User, analyst: User
+) -> None:
+    entry = {
+        "purpose": "Early warning of armed conflict for the desks",
+        "owner": "Policy Planning Department",
+        "risk_tier": "high",
+        "impact_assessment": "Reviewed by an analyst before any leadership use.",
+    }
+    path = "/api/v1/risk/use-cases/conflict-quantile-gbm"
+    assert session(analyst).put(path, entry, content_type="application/json").status_code == 403
+    admin = session(administrator)
+    updated = admin.put(path, entry, content_type="application/json")
+    assert updated.status_code == 200
+    assert (updated.json()["owner"], updated.json()["risk_tier"]) == ("Policy Planning Department", "high")
+    listed = {row["model_name"]: row for row in admin.get("/api/v1/risk/use-cases").json()}
+    assert listed["conflict-quantile-gbm"]["purpose"] == entry["purpose"]
+
+
+@pytest.mark.parametrize(
+    ("path", "change", "status"),
+    [
+        ("/api/v1/risk/use-cases/conflict-quantile-gbm", {"risk_tier": "extreme"}, 422),
+        ("/api/v1/risk/use-cases/conflict-quantile-gbm", {"owner": "   "}, 422),
+        ("/api/v1/risk/use-cases/no-such-model", {}, 404),
+    ],
+)
+def test_a_bad_register_update_is_refused_and_changes_nothing(
+    run: ModelRun, administrator: User, path: str, change: dict[str, str], status: int
+) -> None:
+    client = session(administrator)
+    before = client.get("/api/v1/risk/use-cases").json()
+    entry = {"purpose": "p", "owner": "o", "risk_tier": "low", "impact_assessment": "i", **change}
+    response = client.put(path, entry, content_type="application/json")
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert client.get("/api/v1/risk/use-cases").json() == before

@@ -65,7 +65,15 @@ def test_pages_and_api_refuse_the_wrong_users(run: ModelRun, desk_officer: User,
 
 @pytest.mark.parametrize(
     "path",
-    ["/risk/", "/risk/countries/SYR/", "/risk/queue/", "/risk/scenario/", "/risk/events/", "/risk/register.csv"],
+    [
+        "/risk/",
+        "/risk/countries/SYR/",
+        "/risk/queue/",
+        "/risk/scenario/",
+        "/risk/events/",
+        "/risk/register.csv",
+        "/risk/alerts/",
+    ],
 )
 def test_anonymous_visitors_are_sent_to_sign_in(client: Client, path: str) -> None:
     response = client.get(path)
@@ -73,7 +81,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: Client, path: str) -> No
     assert "login" in response["Location"]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/risk/assessments", "/api/v1/risk/drafts", "/api/v1/risk/events"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/risk/assessments", "/api/v1/risk/drafts", "/api/v1/risk/events", "/api/v1/risk/alerts"]
+)
 def test_anonymous_api_calls_are_401(client: Client, path: str) -> None:
     assert client.get(path).status_code == 401
 

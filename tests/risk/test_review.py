@@ -28,7 +28,9 @@ def test_a_run_stores_drafts_logs_the_run_and_fills_the_register(run: ModelRun) 
     assert event.run == run
     assert event.detail["assessments"] == 3
     assert event.detail["data_cutoff"] == "2020-12"
-    assert set(UseCase.objects.values_list("model_name", flat=True)) == {"conflict-quantile-gbm", "trade-huber-growth"}
+    assert {"conflict-quantile-gbm", "trade-huber-growth", "currency-crash-logit", "initiative-sentiment"} == set(
+        UseCase.objects.values_list("model_name", flat=True)
+    )
     assert AuditEvent.objects.filter(action="risk.run").count() == 1
 
 
@@ -126,3 +128,35 @@ def test_a_small_change_does_not_alert(run: ModelRun, analyst: User, django_capt
     ):
         assessment_review(actor=actor, assessment_id=second.assessments.get(country_iso3="MLI").pk, decision="accept")
     publish.assert_not_called()
+
+
+def test_each_review_is_a_transparency_log_leaf_that_verifies(
+    run: ModelRun,
+    analyst: User,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    from chancery.risk.tlog_records import RECORD_TYPE
+    from chancery.transparency.models import LogEntry
+    from chancery.transparency.verify import log_verify
+
+    actor = actor_of(analyst)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_review(actor=actor, assessment_id=draft(run, "SYR").pk, decision="accept")
+        assessment_review(actor=actor, assessment_id=draft(run, "MLI").pk, decision="reject", rationale="Old data")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = forecast_run(actor=Actor.system(purpose="test"), output=fake_output())
+        assessment_review(
+            actor=actor,
+            assessment_id=draft(second, "SYR").pk,
+            decision="adjust",
+            rationale="Ceasefire holds",
+            adjusted_probability=0.5,
+        )
+    leaves = LogEntry.objects.filter(record_type=RECORD_TYPE)
+    assert leaves.count() == 3
+    assert Assessment.objects.get(run=run, country_iso3="SYR").status == Status.SUPERSEDED
+    report = log_verify()
+    assert not [f for f in report.findings if f.record_type == RECORD_TYPE]
+    Assessment.objects.filter(run=run, country_iso3="MLI").update(rationale="Forged rationale")
+    tampered = log_verify()
+    assert {f.record_id for f in tampered.findings if f.record_type == RECORD_TYPE} == {str(draft(run, "MLI").pk)}

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import stix2
+from django.test import Client
 
 from chancery.identity.enums import Role
 from chancery.identity.models import User
@@ -15,7 +16,7 @@ from chancery.platform.enums import TLP, Classification
 from chancery.threatintel import services
 from chancery.threatintel.models import Collection
 from chancery.threatintel.stix import TLP_MARKING
-from tests.conftest import actor_of
+from tests.conftest import actor_of, enable_totp
 from tests.factories import OrganisationFactory, UserFactory
 
 
@@ -73,6 +74,14 @@ def indicator(domain: str, tlp: str = TLP.GREEN, **extra: Any) -> dict[str, Any]
 
     body: dict[str, Any] = json.loads(made.serialize())
     return body
+
+
+@pytest.fixture
+def officer_client(client: Client, security_officer: User) -> Client:
+    """A client signed in (with TOTP) as the security officer."""
+    enable_totp(security_officer)
+    client.force_login(security_officer)
+    return client
 
 
 @pytest.fixture(autouse=True)

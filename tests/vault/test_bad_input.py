@@ -78,7 +78,8 @@ def test_good_files_are_detected_from_their_bytes() -> None:
         (b"hello", "../../etc/passwd", "text/plain", "path"),
         (b"hello", "..\\x.txt", "text/plain", "path"),
         (b"hello", "a\x00.txt", "text/plain", "control"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", "a.png", "image/png", "not supported"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "a.png", "image/png", "image is damaged"),
+        (b"GIF89a truncated", "a.gif", "image/gif", "image is damaged"),
         (b"MZ\x90\x00\x03\x00", "a.exe", "", "not supported"),
         (b"\xff\xfe\xfa invalid utf-8", "a.txt", "text/plain", "not supported"),
     ],
@@ -92,7 +93,7 @@ def test_bad_files_are_refused_with_a_clear_message(data: bytes, name: str, decl
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=600), st.sampled_from(["a.pdf", "a.docx", "a.txt", "a.md", "a.html"]))
 def test_arbitrary_bytes_never_crash_the_checker(data: bytes, name: str) -> None:
-    for prefix in (b"", b"%PDF-1.4\n", b"PK\x03\x04"):
+    for prefix in (b"", b"%PDF-1.4\n", b"PK\x03\x04", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF89a"):
         with contextlib.suppress(InvalidInput):
             check(prefix + data, name)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chancery.agreements import obligations, selectors
@@ -50,10 +51,21 @@ def calendar_token(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/calendar_token.html", {"token": token})
 
 
+def _feed_headers(response: HttpResponse) -> HttpResponse:
+    """Keep the token-bearing address out of referrers, caches, search engines and Django's request log."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response._has_been_logged = True  # type: ignore[attr-defined]  # django.utils.log: never log this path
+    return response
+
+
 def user_feed(request: HttpRequest, token: str) -> HttpResponse:
     """Serve the token's user's obligations as iCalendar; ``?agreement=<id>``: that agreement's, all visible.
 
-    The token in the URL is the credential, so calendar clients can subscribe to either feed.
+    The token in the URL is the credential (calendar clients cannot send headers). It is a read-only,
+    revocable capability for this calendar only: stored as a SHA-256 digest, it acts with the owner's
+    clearance and the ``agreements:read`` scope. An unknown token is a plain 404 that Django does not log.
     """
     agreement = request.GET.get("agreement", "")
     try:
@@ -65,9 +77,21 @@ def user_feed(request: HttpRequest, token: str) -> HttpResponse:
         else:
             items = list(selectors.obligation_list(actor=actor, owner_id=actor.user_id))
     except NotFound:
-        raise Http404 from None
+        return _feed_headers(HttpResponseNotFound(b"", content_type="text/plain"))
     name = items[0].agreement.short_name if agreement and items else "Chancery"
-    return HttpResponse(obligations_calendar(name=name, obligations=items), content_type=CALENDAR_TYPE)
+    body = obligations_calendar(name=name, obligations=items)
+    return _feed_headers(HttpResponse(body, content_type=CALENDAR_TYPE))
+
+
+@login_required
+@require_POST
+def calendar_token_revoke(request: HttpRequest) -> HttpResponse:
+    """Turn the personal feed off; its address stops working at once."""
+    if obligations.calendar_token_revoke(actor=page_actor(request)):
+        messages.success(request, _("Your calendar feed is off. Its address no longer works."))
+    else:
+        messages.info(request, _("You had no calendar feed."))
+    return redirect("identity:security")
 
 
 @login_required

@@ -208,6 +208,22 @@ def calendar_token_issue(*, actor: Actor) -> str:
     return token
 
 
+@transaction.atomic
+def calendar_token_revoke(*, actor: Actor) -> bool:
+    """Turn the signed-in user's calendar feed off (its address stops working); True when one existed.
+
+    Needs a signed-in user (their own feed). Emits ``agreements.calendar_token_revoke`` when one existed.
+    """
+    if actor.user_id is None:
+        raise NotFound
+    deleted, _by_model = CalendarToken.objects.filter(user_id=actor.user_id).delete()
+    if deleted:
+        audit_record(
+            actor=actor, action="agreements.calendar_token_revoke", object_type="user", object_id=actor.user_id
+        )
+    return bool(deleted)
+
+
 def calendar_token_actor(*, token: str) -> Actor:
     """Return the actor whose feed ``token`` opens; raises :class:`NotFound` for an unknown token."""
     row = CalendarToken.objects.select_related("user").filter(token_sha256=_token_digest(token)).first()

@@ -33,6 +33,7 @@ urlpatterns = [
     path("obligations/<int:obligation_id>/complete/", obligation_views.obligation_complete, name="obligation_complete"),
     path("deadlines/", obligation_views.deadlines, name="deadlines"),
     path("calendar/token/", obligation_views.calendar_token, name="calendar_token"),
+    path("calendar/token/revoke/", obligation_views.calendar_token_revoke, name="calendar_token_revoke"),
     path("calendar/<str:token>.ics", obligation_views.user_feed, name="user_feed"),
     path("<int:agreement_id>/calendar.ics", obligation_views.agreement_feed, name="agreement_feed"),
 ]

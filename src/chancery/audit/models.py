@@ -37,3 +37,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.outcome}"
+
+
+class AuditShipment(models.Model):
+    """An audit event still to be copied to the separate collector (``AUDIT_SHIP_URL``): the durable outbox.
+
+    Written in the same transaction as its event (so none is lost when the collector is down) and deleted
+    once the collector has it. ``event_id`` is a plain integer, like ``actor_id``.
+    """
+
+    event_id = models.BigIntegerField(_("event id"), unique=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now, db_index=True)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["event_id"]
+        verbose_name = _("audit shipment")
+        verbose_name_plural = _("audit shipments")
+
+    def __str__(self) -> str:
+        return f"audit event {self.event_id} ({self.attempts} attempts)"

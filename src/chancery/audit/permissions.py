@@ -36,6 +36,12 @@ def can_export(actor: Actor, _obj: object | None) -> bool:
     return actor.role in AUDIT_ROLES
 
 
+@access.rule("audit.ship", scope="admin")
+def can_ship(actor: Actor, _obj: object | None) -> bool:
+    """Only the system (the periodic job) drains the shipping outbox to the collector."""
+    return actor.is_system
+
+
 def _scoped(actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     if actor.role not in AUDIT_ROLES:
         return queryset.none()

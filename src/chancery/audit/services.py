@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from chancery.audit.enums import Outcome
-from chancery.audit.models import AuditEvent
+from chancery.audit.models import AuditEvent, AuditShipment
 from chancery.audit.selectors import AuditFilters, audit_event_exportable
 from chancery.audit.tlog_records import RECORD_TYPE, audit_event_fields
 from chancery.platform.actor import Actor
@@ -31,7 +32,8 @@ def audit_record(
     Needs: the actor (anonymous is allowed, e.g. for failed sign-ins; pass ``username`` then), the
     action name (``"<domain>.<verb>"``), and references to the object. ``detail`` holds metadata only
     (never classified content). Runs in the caller's transaction, so the event exists iff the change
-    it describes was committed; its transparency-log leaf is appended on commit.
+    it describes was committed; its transparency-log leaf is appended on commit. With ``AUDIT_SHIP_URL``
+    set, it also queues the event (same transaction) for :mod:`chancery.audit.shipping`.
     """
     event = AuditEvent.objects.create(
         actor_id=actor.user_id,
@@ -47,6 +49,8 @@ def audit_record(
     )
     event.refresh_from_db(fields=["occurred_at", "detail"])  # the leaf must hash what the database holds
     tlog_append_on_commit(record_type=RECORD_TYPE, record_id=event.pk, fields=audit_event_fields(event))
+    if settings.AUDIT_SHIP_URL:  # the durable outbox the worker drains to the collector (audit/shipping.py)
+        AuditShipment.objects.create(event_id=event.pk)
     return event
 
 

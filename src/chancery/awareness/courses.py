@@ -12,12 +12,12 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chancery.audit.services import audit_record
-from chancery.awareness.models import Course, Enrollment, Question
+from chancery.awareness.models import Course, CourseAssignment, Enrollment, Question
 from chancery.identity.enums import Role
 from chancery.missions.enums import EXTERNAL_KINDS
 from chancery.platform import access
@@ -44,24 +44,30 @@ class QuizResult:
     enrollment: Enrollment
 
 
-def course_assign(
+def course_assignment_create(
     *,
     actor: Actor,
     course: Course,
     target_roles: Iterable[str],
     target_organisations: Iterable[int],
     due_at: datetime | None,
-) -> int:
-    """Enrol the active internal users of the given roles and/or units in ``course``; return how many are new.
+) -> tuple[CourseAssignment, int]:
+    """Assign ``course`` to the active internal users of the given roles and/or units and missions.
 
-    Needs ``awareness.course_manage``. Existing enrolments keep their progress (their due date is
-    updated). Emits ``awareness.course_assigned``.
+    Needs ``awareness.course_manage``; at least one role or organisation, roles other than ``partner``.
+    Records the assignment (whose completion the assignment page follows) and enrols every target;
+    existing enrolments keep their progress and take the new due date. Returns the assignment and how
+    many enrolments are new. Emits ``awareness.course_assigned``.
     """
     access.require(actor, "awareness.course_manage")
     roles = sorted(set(target_roles))
     organisations = sorted(set(target_organisations))
     if not roles and not organisations:
         raise InvalidInput(_("Choose roles or units."), errors={"target_roles": [_("Choose roles or units.")]})
+    if not set(roles) <= set(Role.values) - {Role.PARTNER}:
+        raise InvalidInput(_("The course could not be assigned."), errors={"target_roles": [_("Unknown role.")]})
+    if actor.user_id is None:
+        raise PermissionDenied
     wanted = Q()
     if roles:
         wanted &= Q(role__in=roles)
@@ -76,12 +82,19 @@ def course_assign(
     )
     created = 0
     with transaction.atomic():
+        assignment = CourseAssignment.objects.create(
+            course=course,
+            target_roles=roles,
+            target_organisations=organisations,
+            due_at=due_at,
+            created_by_id=actor.user_id,
+        )
         for user_id in users:
             _enrollment, new = Enrollment.objects.update_or_create(
                 course=course,
                 user_id=user_id,
-                defaults={"due_at": due_at},
-                create_defaults={"due_at": due_at, "reason": "assigned"},
+                defaults={"due_at": due_at, "assignment": assignment, "reminded_at": None},
+                create_defaults={"due_at": due_at, "reason": "assigned", "assignment": assignment},
             )
             created += int(new)
         audit_record(
@@ -89,9 +102,76 @@ def course_assign(
             action="awareness.course_assigned",
             object_type="awareness.course",
             object_id=course.pk,
-            detail={"roles": roles, "organisations": organisations, "new": created},
+            detail={"roles": roles, "organisations": organisations, "new": created, "assignment": assignment.pk},
         )
+    return assignment, created
+
+
+def course_assign(
+    *,
+    actor: Actor,
+    course: Course,
+    target_roles: Iterable[str],
+    target_organisations: Iterable[int],
+    due_at: datetime | None,
+) -> int:
+    """Enrol the active internal users of the given roles and/or units in ``course``; return how many are new.
+
+    The same as :func:`course_assignment_create` (needs ``awareness.course_manage``; emits
+    ``awareness.course_assigned``), for callers that only need the count.
+    """
+    _assignment, created = course_assignment_create(
+        actor=actor, course=course, target_roles=target_roles, target_organisations=target_organisations, due_at=due_at
+    )
     return created
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentProgress:
+    """One assignment and how far its enrolments are: enrolled, completed, overdue."""
+
+    assignment: CourseAssignment
+    enrolled: int
+    completed: int
+    overdue: int
+
+    @property
+    def percent(self) -> int | None:
+        """Share completed, in per cent (None without enrolments)."""
+        return round(100 * self.completed / self.enrolled) if self.enrolled else None
+
+
+def course_assignment_list(*, actor: Actor, limit: int = 100) -> list[AssignmentProgress]:
+    """Return the latest assignments with their completion (one query). Needs ``awareness.course_manage``.
+
+    Emits nothing.
+    """
+    access.require(actor, "awareness.course_manage")
+    now = timezone.now()
+    rows = (
+        CourseAssignment.objects.select_related("course", "created_by")
+        .annotate(
+            enrolled=Count("enrollments"),
+            completed=Count("enrollments", filter=Q(enrollments__completed_at__isnull=False)),
+            overdue=Count("enrollments", filter=Q(enrollments__completed_at__isnull=True, enrollments__due_at__lt=now)),
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return [
+        AssignmentProgress(
+            assignment=row,
+            enrolled=row.enrolled,
+            completed=row.completed,
+            overdue=row.overdue,
+        )
+        for row in rows
+    ]
+
+
+def course_catalogue(*, actor: Actor) -> list[Course]:
+    """Return every course (for the assignment form). Needs ``awareness.course_manage``; emits nothing."""
+    access.require(actor, "awareness.course_manage")
+    return list(Course.objects.all())
 
 
 def course_get(*, actor: Actor, slug: str) -> Course:

@@ -1,6 +1,7 @@
 """Reads for the security dashboard, each figure computed with a fixed number of queries.
 
-MFA coverage, lockouts, training, phishing drills, reports, alerts and threat-intelligence exchange.
+MFA coverage, lockouts, training, phishing drills (phish-prone percentage and time to report), reports,
+alerts and threat-intelligence exchange (what arrived, and what partners actually fetched over TAXII).
 
 Other domains are read through their selectors; a section the actor's other permissions do not open
 (for example alerts, which only the ministry's security officers see) is left out (``None``).
@@ -18,6 +19,7 @@ from django.utils.translation import get_language
 from chancery.awareness import selectors
 from chancery.awareness.enums import ReportStatus
 from chancery.awareness.models import Enrollment, Recipient
+from chancery.awareness.report_timing import ReportTimes, report_times_get
 from chancery.identity.enums import Role
 from chancery.identity.lockout import LockedName
 from chancery.identity.selectors import locked_account_list, mfa_coverage_get
@@ -25,7 +27,7 @@ from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.resilience.monitoring.enums import AlertKind, AlertStatus
 from chancery.resilience.monitoring.selectors import alert_list
-from chancery.threatintel.selectors import ExchangeActivity, exchange_activity_list
+from chancery.threatintel.selectors import ExchangeActivity, exchange_activity_list, exchange_reads_list
 
 EXCHANGE_WINDOW = timedelta(days=30)
 """How far back the threat-intelligence exchange figures look."""
@@ -126,6 +128,16 @@ class AlertRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PartnerPull:
+    """What one partner organisation fetched from one collection over TAXII in the window."""
+
+    collection: str
+    partner: str
+    requests: int
+    served: int
+
+
+@dataclass(frozen=True, slots=True)
 class Dashboard:
     """Everything the security dashboard shows; ``None`` marks a section the actor may not read."""
 
@@ -137,6 +149,8 @@ class Dashboard:
     reports: OpenReports
     alerts: list[AlertRow] | None
     exchange: list[ExchangeActivity] | None
+    pulled_by_partners: list[PartnerPull] | None
+    report_times: ReportTimes
     since: datetime
 
 
@@ -257,7 +271,19 @@ def security_dashboard_get(*, actor: Actor) -> Dashboard:
             for r in units
         ]
         lockouts = locked_account_list(actor=actor)
-    exchange = exchange_activity_list(actor=actor, since=since) if access.can(actor, "threatintel.manage") else None
+    exchange: list[ExchangeActivity] | None = None
+    pulled: list[PartnerPull] | None = None
+    if access.can(actor, "threatintel.manage"):
+        exchange = exchange_activity_list(actor=actor, since=since)
+        pulled = [
+            PartnerPull(
+                collection=row.collection,
+                partner=row.organisation_en if _english() else row.organisation_vi,
+                requests=row.requests,
+                served=row.served,
+            )
+            for row in exchange_reads_list(actor=actor, since=timezone.localdate(since))
+        ]
     return Dashboard(
         mfa_by_role=by_role,
         mfa_by_unit=by_unit,
@@ -267,5 +293,7 @@ def security_dashboard_get(*, actor: Actor) -> Dashboard:
         reports=_open_reports(actor),
         alerts=_alerts(actor),
         exchange=exchange,
+        pulled_by_partners=pulled,
+        report_times=report_times_get(actor=actor),
         since=since,
     )

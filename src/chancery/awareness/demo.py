@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from chancery.awareness.curriculum import curriculum_install
 from chancery.awareness.models import Course, DrillTemplate, Lesson, Question
 
 COURSE: dict[str, Any] = {
@@ -137,13 +138,14 @@ QUESTIONS: list[dict[str, Any]] = [
 
 
 def awareness_demo_seed() -> Course:
-    """Create or update the demo course (lessons and quiz) and a drill template that enrols into it."""
+    """Create or update the demo course (lessons and quiz), the course library and a drill template."""
     with transaction.atomic():
         course, _created = Course.objects.update_or_create(slug=COURSE["slug"], defaults=COURSE)
         for position, lesson in enumerate(LESSONS, start=1):
             Lesson.objects.update_or_create(course=course, position=position, defaults=lesson)
         for position, question in enumerate(QUESTIONS, start=1):
             Question.objects.update_or_create(course=course, position=position, defaults=question)
+        curriculum_install()
         DrillTemplate.objects.update_or_create(
             name="Password expiry (demo)",
             defaults={

@@ -54,3 +54,18 @@ class CampaignForm(forms.Form):
         label=_("Units and missions"), required=False, coerce=int, choices=[], widget=forms.CheckboxSelectMultiple
     )
     scheduled_at = forms.DateTimeField(label=_("Send at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+
+class AssignmentForm(forms.Form):
+    """A course to assign to roles and/or units and missions, with a due date."""
+
+    course = forms.TypedChoiceField(label=_("Course"), coerce=int, choices=[])
+    target_roles = forms.MultipleChoiceField(
+        label=_("Roles"), required=False, choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    target_organisations = forms.TypedMultipleChoiceField(
+        label=_("Units and missions"), required=False, coerce=int, choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    due_at = forms.DateTimeField(
+        label=_("Due"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )

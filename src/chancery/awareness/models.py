@@ -112,11 +112,34 @@ class Question(models.Model):
         return f"{self.course_id}:{self.position}"
 
 
+class CourseAssignment(models.Model):
+    """An officer's assignment of a course to roles and/or units and missions, with a due date."""
+
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="assignments")
+    target_roles: models.JSONField[list[str]] = models.JSONField(_("roles"), default=list, blank=True)
+    target_organisations: models.JSONField[list[int]] = models.JSONField(
+        _("units and missions"), default=list, blank=True
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    created_by = models.ForeignKey("identity.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}@{self.created_at:%Y-%m-%d}"
+
+
 class Enrollment(models.Model):
     """A person assigned to a course, why, by when, and their best result."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
     user = models.ForeignKey("identity.User", on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(
+        CourseAssignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="enrollments"
+    )
+    reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
@@ -129,6 +152,20 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_id}:{self.user_id}"
+
+
+class CourseReminder(models.Model):
+    """An in-app reminder that a course is due soon or overdue (an e-mail goes with it when possible)."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="reminders")
+    overdue = models.BooleanField(_("overdue"))
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}:{self.created_at:%Y-%m-%d}"
 
 
 class DrillTemplate(models.Model):

@@ -10,6 +10,9 @@ Triage (``awareness.triage``)
     Administrators and security officers of internal units confirm or dismiss reports; confirming shares
     the indicators into a threat-intelligence collection (which also needs ``threatintel.add``).
 
+Reporting mailbox (``awareness.mailbox_poll``)
+    The system (scheduled job, command) and triagers fetch forwarded reports; each is filed as its sender.
+
 Security dashboard (``awareness.dashboard``)
     Administrators and security officers of the ministry and its departments (headquarters).
 """
@@ -68,6 +71,12 @@ def can_triage(actor: Actor, _obj: object | None) -> bool:
 @access.rule("awareness.drill_manage", scope="admin")
 def can_manage_drills(actor: Actor, _obj: object | None) -> bool:
     """Internal administrators and security officers run phishing drills and read their results."""
+    return actor.is_system or is_triager(actor)
+
+
+@access.rule("awareness.mailbox_poll", scope="admin")
+def can_poll_mailbox(actor: Actor, _obj: object | None) -> bool:
+    """The system (the scheduled job, the command) and triagers file what was forwarded to the mailbox."""
     return actor.is_system or is_triager(actor)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from chancery.awareness.models import PhishingReport
+from chancery.awareness.models import Campaign, PhishingReport
 from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.platform.errors import NotFound
@@ -31,7 +31,7 @@ def phishing_report_get(*, actor: Actor, report_id: int) -> PhishingReport:
 
 def drill_overview(*, actor: Actor) -> dict[str, Any]:
     """Return templates, courses and campaigns for the drills page. Needs ``awareness.drill_manage``."""
-    from chancery.awareness.models import Campaign, Course, DrillTemplate
+    from chancery.awareness.models import Course, DrillTemplate
 
     access.require(actor, "awareness.drill_manage")
     return {
@@ -39,3 +39,15 @@ def drill_overview(*, actor: Actor) -> dict[str, Any]:
         "courses": list(Course.objects.all()),
         "campaigns": list(Campaign.objects.select_related("template")[:50]),
     }
+
+
+def campaign_get(*, actor: Actor, campaign_id: int) -> Campaign:
+    """Return one drill campaign with its template. Needs ``awareness.drill_manage``; NotFound if missing.
+
+    Emits nothing.
+    """
+    access.require(actor, "awareness.drill_manage")
+    campaign = Campaign.objects.select_related("template").filter(pk=campaign_id).first()
+    if campaign is None:
+        raise NotFound
+    return campaign

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("drills/", views.drill_list, name="drill_list"),
     path("courses/", course_views.course_list, name="course_list"),
+    path("courses/assignments/", course_views.assignment_list, name="assignment_list"),
     path("courses/<slug:slug>/", course_views.course_detail, name="course_detail"),
     path("courses/<slug:slug>/certificate/", course_views.certificate, name="certificate"),
 ]

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from chancery.awareness import drills, selectors, services
+from chancery.awareness import drills, report_timing, selectors, services
 from chancery.awareness.forms import CampaignForm, ReportForm, TemplateForm, TriageForm
 from chancery.awareness.mailparse import MAX_BYTES
 from chancery.platform import access
@@ -157,6 +157,7 @@ def drill_list(request: HttpRequest) -> HttpResponse:
     context = {
         **overview,
         "results": drills.drill_results(actor=actor),
+        "report_times": report_timing.report_times_get(actor=actor),
         "template_form": template_form,
         "campaign_form": campaign_form,
     }

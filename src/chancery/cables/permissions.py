@@ -32,11 +32,18 @@ Reading (``cables.view``, hidden on refusal)
 
 Acknowledging (``cables.acknowledge``)
     A member of an action addressee whose copy is not yet acknowledged, cleared for the cable.
+
+Release notices to partners (``cables.release_notice``)
+    Only for partner webhooks (the actor is ``resilience.webhooks.partner.partner_actor``): an external
+    organisation is told that a released cable exists (reference and markings, never its text) when the
+    cable is marked no higher than the partner may ever see and carries no compartment, and one of its
+    addressees is a mission in that partner's country (the unit that faces it). Partners never read cables.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -50,7 +57,7 @@ from chancery.cables.enums import (
     ClearanceStatus,
 )
 from chancery.cables.models import Cable
-from chancery.missions.enums import EXTERNAL_KINDS
+from chancery.missions.enums import EXTERNAL_KINDS, MISSION_KINDS
 from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.platform.markings import may_read_marking
@@ -148,6 +155,25 @@ def can_acknowledge(actor: Actor, cable: Cable | None) -> bool:
         kind=AddresseeKind.ACTION,
         acknowledged_at__isnull=True,
     ).exists()
+
+
+@access.rule("cables.release_notice", scope="read")
+def can_be_told_of_release(actor: Actor, cable: Cable | None) -> bool:
+    """An external organisation, for a released cable it may know of, sent to a mission in its country."""
+    if cable is None or cable.state not in SENT_STATES or actor.organisation_id is None:
+        return False
+    if actor.organisation_kind not in EXTERNAL_KINDS or not cleared_for_cable(actor, cable):
+        return False
+    return partner_facing_addressees(actor, cable).exists()
+
+
+def partner_facing_addressees(actor: Actor, cable: Cable) -> QuerySet[Any]:
+    """Return the cable's addressees that are missions in the country of the actor's organisation."""
+    organisations: Any = Cable._meta.get_field("originator").related_model._default_manager
+    country = organisations.filter(pk=actor.organisation_id).exclude(country_code="").values("country_code")
+    return cable.addressees.filter(
+        organisation__kind__in=sorted(MISSION_KINDS), organisation__country_code__in=country
+    ).select_related("organisation")
 
 
 def _need_to_know(actor: Actor) -> Q:

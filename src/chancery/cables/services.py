@@ -30,7 +30,7 @@ from chancery.cables.models import (
     Paragraph,
     SavedSearch,
 )
-from chancery.cables.permissions import CableDraft, cable_compartments
+from chancery.cables.permissions import CableDraft, cable_compartments, partner_facing_addressees
 from chancery.cables.selectors import CableView, cable_view, fold
 from chancery.cables.tlog_records import RECORD_TYPE, cable_canonical, cable_release_fields
 from chancery.missions.enums import EXTERNAL_KINDS
@@ -39,6 +39,7 @@ from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.platform.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from chancery.platform.events.services import events_publish
+from chancery.resilience.webhooks.services import webhooks_emit
 from chancery.transparency.services import tlog_append_on_commit
 from chancery.vault import selectors as vault_selectors
 
@@ -361,7 +362,9 @@ def cable_release(*, actor: Actor, cable_id: int) -> Cable:
     transaction: the post's next number for the year (row-locked, so numbers have no gaps), one delivery
     per addressee (acknowledgement due for FLASH and NIACT IMMEDIATE action copies), state ``delivered``.
     On commit: the transparency-log leaf ``cables.release``, live ``cable.delivered`` events to the
-    addressees' cleared members and the escalation check at the due time. Emits ``cables.released``.
+    addressees' cleared members, the escalation check at the due time, and the ``cable.released`` webhook
+    (reference and markings only) to partner subscriptions allowed ``cables.release_notice``. Emits
+    ``cables.released``.
     """
     with transaction.atomic():
         cable = _locked(cable_id)
@@ -402,7 +405,37 @@ def cable_release(*, actor: Actor, cable_id: int) -> Cable:
         if due is not None:
             transaction.on_commit(lambda: _schedule_escalation(due))
         _notify_saved_searches(cable, key)
+        _notify_partners(cable)
     return cable
+
+
+def _notify_partners(cable: Cable) -> None:
+    """Queue the ``cable.released`` webhook for partners allowed ``cables.release_notice`` (on commit).
+
+    The payload is the cable's reference and markings and the addressed missions in that partner's
+    country; never the subject, text, TAGS or captions.
+    """
+    released_at = cable.released_at.isoformat() if cable.released_at else None
+
+    def payload(partner: Actor) -> dict[str, object]:
+        facing = partner_facing_addressees(partner, cable).order_by("organisation__code", "kind")
+        return {
+            "cable": {
+                "reference": cable.reference,
+                "classification": cable.classification,
+                "precedence": cable.precedence,
+                "released_at": released_at,
+            },
+            "addressees": [{"unit": a.organisation.code, "kind": a.kind} for a in facing],
+        }
+
+    webhooks_emit(
+        event_type="cable.released",
+        organisation_ids=None,
+        view_action="cables.release_notice",
+        obj=cable,
+        payload_factory=payload,
+    )
 
 
 def _notify_saved_searches(cable: Cable, key: sealing.CableKey) -> None:

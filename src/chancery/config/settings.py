@@ -34,6 +34,9 @@ def _read_secret_key() -> str:
 
 # --- Core -------------------------------------------------------------------------------------------
 SECRET_KEY = _read_secret_key()
+# Previous secret keys, still accepted for signatures and for decrypting what they protected (MFA secrets,
+# partner tokens) during a rotation; see docs/key-management.md.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -83,6 +86,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chancery.platform.middleware.HttpsRequiredMiddleware",  # API over http: 403, not a redirect (V4.1.2)
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -97,8 +101,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "chancery.identity.middleware.PasswordChangeRequiredMiddleware",
     "chancery.identity.middleware.MfaRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    "chancery.resilience.unavailable.FaultPagesMiddleware",  # last: the first to see a view's exception
 ]
 
 TEMPLATES = [
@@ -184,6 +190,14 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("WEBAUTHN_INSECURE_ORIGIN", default=DEBUG)
 MFA_TOTP_ISSUER = "Chancery"
 USERSESSIONS_TRACK_ACTIVITY = True
+# At most this many signed-in sessions per account; signing in once more ends the oldest (audited).
+MAX_SESSIONS_PER_USER = env_int("MAX_SESSIONS_PER_USER", default=5)
+# A password an administrator sets for someone else is good for one sign-in, within this many hours.
+TEMPORARY_PASSWORD_HOURS = env_int("TEMPORARY_PASSWORD_HOURS", default=72)
+# Sensitive account changes ask for the password or a code again unless the last one is this recent.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+MFA_RECOVERY_CODES_SHOW_ONCE = True  # stored as salted hashes (chancery.identity.recovery): shown only once
 
 AXES_FAILURE_LIMIT = env_int("LOCKOUT_FAILURES", default=10)
 AXES_COOLOFF_TIME = None  # locked until a security officer unlocks
@@ -274,6 +288,11 @@ TLOG_PUBLISH_SECONDS = env_int("TLOG_PUBLISH_SECONDS", default=2)
 # A C2SP tlog-policy file listing the partner witnesses (with their URLs) and the k-of-n quorum.
 TLOG_WITNESS_POLICY = env_str("TLOG_WITNESS_POLICY")
 
+# --- TLS to other services ------------------------------------------------------------------------
+# A PEM file of the ministry's internal certificate authorities, trusted (besides the system roots) by every
+# outbound client: feeds, witnesses, outreach, webhooks, partner TAXII, SMTP and rediss://. See docs/deployment.md.
+CA_BUNDLE = env_str("CA_BUNDLE")
+
 # --- E-mail -----------------------------------------------------------------------------------------
 # An air-gapped install has no mail relay: mail is written as files under var/mail/ for an administrator
 # to collect. CHANCERY_SMTP_HOST sends it through the ministry's relay instead (STARTTLS).
@@ -281,7 +300,7 @@ SMTP_HOST = env_str("SMTP_HOST")
 if SMTP_HOST:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "chancery.platform.tls.VerifiedSmtpBackend",  # verifies the relay (and CA_BUNDLE)
             "OPTIONS": {"host": SMTP_HOST, "port": env_int("SMTP_PORT", default=587), "use_tls": True},
         },
     }
@@ -294,10 +313,29 @@ else:
     }
 DEFAULT_FROM_EMAIL = env_str("MAIL_FROM", "chancery@localhost")
 
+# --- Security awareness: the phishing reporting mailbox (IMAP over TLS) and course reminders ---------
+# Staff forward suspected phish to a reporting address; the worker fetches them from this mailbox.
+# Unset host: no polling. The password is read from a file (0600), never from the environment; the
+# certificate is verified against the system roots plus CHANCERY_CA_BUNDLE.
+AWARENESS_IMAP_HOST = env_str("AWARENESS_IMAP_HOST")
+AWARENESS_IMAP_PORT = env_int("AWARENESS_IMAP_PORT", default=993)
+AWARENESS_IMAP_USER = env_str("AWARENESS_IMAP_USER")
+AWARENESS_IMAP_PASSWORD_FILE = env_str("AWARENESS_IMAP_PASSWORD_FILE")
+AWARENESS_IMAP_FOLDER = env_str("AWARENESS_IMAP_FOLDER", "INBOX")
+# Course reminders start this many days before the due date (and continue daily while overdue).
+AWARENESS_REMIND_DAYS = env_int("AWARENESS_REMIND_DAYS", default=3)
+
 # --- Caches -----------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    _redis_tls = {"ssl_ca_certs": CA_BUNDLE} if CA_BUNDLE and REDIS_URL.startswith("rediss://") else {}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": _redis_tls,
+        },
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -351,6 +389,33 @@ WEBHOOK_ALLOWLIST = env_list("WEBHOOK_ALLOWLIST", [])
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", default=5)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", default=8)
 
+# --- Security services: malware scanning, audit shipping, Vault Transit KEK (docs/security.md) --------
+# clamd (tcp://host:3310 or unix:///path); unset: uploads are not scanned. When clamd fails, uploads are
+# refused unless CLAMD_FAIL_OPEN is on.
+CLAMD_URL = env_str("CLAMD_URL")
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", default=30)
+CLAMD_FAIL_OPEN = env_bool("CLAMD_FAIL_OPEN", default=False)
+# Audit events are copied, as they are written, to a separate collector: https://… (JSON) or
+# syslog+tls://host:6514 (RFC 5424 over TLS, RFC 5425 framing). Unset: no shipping.
+AUDIT_SHIP_URL = env_str("AUDIT_SHIP_URL")
+AUDIT_SHIP_TOKEN = env_str("AUDIT_SHIP_TOKEN")
+AUDIT_SHIP_CA_FILE = env_str("AUDIT_SHIP_CA_FILE")
+AUDIT_SHIP_CLIENT_CERT_FILE = env_str("AUDIT_SHIP_CLIENT_CERT_FILE")
+AUDIT_SHIP_INTERVAL_SECONDS = env_int("AUDIT_SHIP_INTERVAL_SECONDS", default=10)
+AUDIT_SHIP_TIMEOUT_SECONDS = env_int("AUDIT_SHIP_TIMEOUT_SECONDS", default=10)
+# Key-encryption keys: "file" (VAULT_KEYRING_FILE) or "transit" (HashiCorp Vault's Transit engine).
+VAULT_KEK_BACKEND = env_str("VAULT_KEK_BACKEND", "file").strip().lower()
+if VAULT_KEK_BACKEND not in {"file", "transit"}:
+    raise SettingError("CHANCERY_VAULT_KEK_BACKEND must be file or transit, not " + repr(VAULT_KEK_BACKEND))
+VAULT_TRANSIT_URL = env_str("VAULT_TRANSIT_URL")
+VAULT_TRANSIT_MOUNT = env_str("VAULT_TRANSIT_MOUNT", "transit")
+VAULT_TRANSIT_KEY = env_str("VAULT_TRANSIT_KEY", "chancery-kek")
+VAULT_TRANSIT_TOKEN = env_str("VAULT_TRANSIT_TOKEN")
+VAULT_TRANSIT_ROLE_ID = env_str("VAULT_TRANSIT_ROLE_ID")
+VAULT_TRANSIT_SECRET_ID = env_str("VAULT_TRANSIT_SECRET_ID")
+VAULT_TRANSIT_CA_FILE = env_str("VAULT_TRANSIT_CA_FILE")
+VAULT_TRANSIT_TIMEOUT_SECONDS = env_int("VAULT_TRANSIT_TIMEOUT_SECONDS", default=10)
+
 # --- Cables -----------------------------------------------------------------------------------------
 # Precedences, highest first; those in CABLE_ACK_PRECEDENCES need the action addressee's acknowledgement
 # within CABLE_ACK_MINUTES, or the addressee post's alert roster is alerted.
@@ -368,6 +433,16 @@ CABLE_MAX_BODY_CHARS = 100_000
 OUTREACH_MAX_ATTEMPTS = env_int("OUTREACH_MAX_ATTEMPTS", default=5)
 OUTREACH_RETRY_BASE_SECONDS = env_int("OUTREACH_RETRY_BASE_SECONDS", default=60)
 OUTREACH_CONNECTOR_TIMEOUT_SECONDS = env_int("OUTREACH_CONNECTOR_TIMEOUT_SECONDS", default=10)
+# Engagement: how often counts, replies and mentions are read back, for how many days after publication,
+# and whether every new reply or mention goes to the intelligence pipeline without a press officer's click.
+OUTREACH_ENGAGEMENT_MINUTES = env_int("OUTREACH_ENGAGEMENT_MINUTES", default=60)
+OUTREACH_ENGAGEMENT_DAYS = env_int("OUTREACH_ENGAGEMENT_DAYS", default=30)
+OUTREACH_REPLIES_TO_INTELLIGENCE = env_bool("OUTREACH_REPLIES_TO_INTELLIGENCE", default=False)
+# The ministry's registered OAuth 2.0 clients on X and Facebook (empty: those platforms cannot be connected).
+OUTREACH_X_CLIENT_ID = env_str("OUTREACH_X_CLIENT_ID")
+OUTREACH_X_CLIENT_SECRET = env_str("OUTREACH_X_CLIENT_SECRET")
+OUTREACH_FACEBOOK_APP_ID = env_str("OUTREACH_FACEBOOK_APP_ID")
+OUTREACH_FACEBOOK_APP_SECRET = env_str("OUTREACH_FACEBOOK_APP_SECRET")
 
 # --- Chat -------------------------------------------------------------------------------------------
 # The longest message body a member may post (characters of the Markdown source).
@@ -394,6 +469,8 @@ EVENTS_POLL_SECONDS = 1.0
 EVENTS_HEARTBEAT_SECONDS = 15.0
 # A stream ends after this many seconds and the browser reconnects with Last-Event-ID (nothing is lost).
 EVENTS_STREAM_MAX_SECONDS = 60.0
+# Delivered live events are kept this many days for clients that reconnect late, then purged by the worker.
+EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", default=7)
 # --- Video meetings (the ministry's own Jitsi Meet; see docs/meetings.md) -------------------------------
 # Without JITSI_URL, JITSI_APP_ID and a secret (HS256) or key file (RS256) no meeting room is created and the
 # pages say so.
@@ -409,5 +486,3 @@ JITSI_SUBJECT = env_str("JITSI_SUBJECT")
 EVENTS_WAKEUP = env_str("EVENTS_WAKEUP", "auto")
 if EVENTS_WAKEUP not in {"auto", "redis", "postgres", "local", "poll"}:
     raise SettingError("CHANCERY_EVENTS_WAKEUP must be auto, redis, postgres, local or poll: " + repr(EVENTS_WAKEUP))
-# Delivered live events are kept this many days for clients that reconnect late, then purged by the worker.
-EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", default=7)

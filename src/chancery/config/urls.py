@@ -15,6 +15,8 @@ urlpatterns = [
     path("", platform_views.dashboard, name="dashboard"),
     # Password reset works by e-mail, which an air-gapped ministry does not have: administrators reset.
     re_path(r"^accounts/password/reset/", platform_views.page_not_found, name="password_reset_disabled"),
+    # Own sessions (re-authentication first) and hashed recovery codes replace allauth's pages of the same names.
+    path("accounts/", include("chancery.identity.account_urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("chancery.identity.urls")),
     path("security/", include("chancery.identity.officer_urls")),
@@ -47,4 +49,4 @@ urlpatterns = [
 handler400 = "chancery.platform.views.bad_request"
 handler403 = "chancery.platform.views.permission_denied"
 handler404 = "chancery.platform.views.page_not_found"
-handler500 = "chancery.platform.views.server_error"
+handler500 = "chancery.resilience.unavailable.server_error"  # 503/507 pages, else the 500 page

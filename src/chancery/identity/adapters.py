@@ -14,13 +14,19 @@ from allauth.account.authentication import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
+from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from chancery.identity import lockout, services
 from chancery.identity.crypto import secret_decrypt, secret_encrypt
 from chancery.platform.actor import Actor
 from chancery.platform.http import client_ip
+
+TEMPORARY_PASSWORD_EXPIRED = _(
+    "This one-time password has expired. Ask an administrator or a security officer for a new one."
+)
 
 
 def _request_actor(request: HttpRequest | None, user: Any = None) -> Actor:
@@ -38,6 +44,21 @@ class AccountAdapter(DefaultAccountAdapter):
         """Return False: accounts are created by administrators only."""
         return False
 
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        """Authenticate as allauth does, but refuse a one-time password whose validity has run out.
+
+        The refusal is a form error telling the person to ask for a new password, and is audited.
+        """
+        user: AbstractBaseUser | None = super().authenticate(request, **credentials)
+        if user is not None and services.temporary_password_is_expired(user):  # type: ignore[arg-type]
+            services.sign_in_failure_record(
+                actor=Actor.anonymous(client_ip=client_ip(request)),
+                username=user.get_username(),
+                reason="temporary_password_expired",
+            )
+            raise forms.ValidationError(TEMPORARY_PASSWORD_EXPIRED, code="temporary_password_expired")
+        return user
+
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         """Audit a failed password check (after axes has counted it) and, once, the lockout it caused."""
         username = str(credentials.get("username") or "")
@@ -52,7 +73,9 @@ class AccountAdapter(DefaultAccountAdapter):
         """Audit the completed sign-in with the factors used, then let allauth redirect."""
         response: HttpResponse = super().post_login(request, user, **kwargs)
         methods = sorted({str(record.get("method", "")) for record in get_authentication_records(request, user)})
-        services.sign_in_record(actor=_request_actor(request, user), methods=methods)
+        actor = _request_actor(request, user)
+        services.sign_in_record(actor=actor, methods=methods)
+        services.session_limit_enforce(actor=actor, current_session_key=request.session.session_key or "")
         return response
 
     def logout(self, request: HttpRequest) -> None:

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chancery.audit.services import audit_record
+from chancery.identity import recovery
 from chancery.identity.enums import Role
 from chancery.identity.models import User
+from chancery.identity.services import temporary_password_mark
 from chancery.platform.actor import Actor
 from chancery.platform.enums import Classification
 from chancery.platform.errors import Conflict, InvalidInput
@@ -36,8 +38,10 @@ def administrator_bootstrap(*, username: str, email: str = "", password: str | N
     """Create an administrator (TOP SECRET, staff, superuser) with TOTP and recovery codes.
 
     Needs: a username not yet taken; ``password`` must pass the password rules (one is generated when
-    it is None). Emits ``identity.administrator_created`` as the system actor. Raises Conflict when the
-    username exists and InvalidInput for an unacceptable username or password; writes nothing then.
+    it is None; a generated one is one-time: it expires and must be changed at the first
+    sign-in). Recovery codes are stored as salted hashes and returned once. Emits
+    ``identity.administrator_created`` as the system actor. Raises Conflict when the username exists
+    and InvalidInput for an unacceptable username or password; writes nothing then.
     """
     username = username.strip()
     if not username:
@@ -64,10 +68,15 @@ def administrator_bootstrap(*, username: str, email: str = "", password: str | N
         except ValidationError as error:
             raise InvalidInput("; ".join(error.messages), errors={"password": list(error.messages)}) from error
         user.set_password(password)
+        if generated is not None:
+            temporary_password_mark(user)
         user.save()
         secret = generate_totp_secret()
         totp = TOTP.activate(user, secret)
-        codes = RecoveryCodes.activate(user)
+        codes = recovery.codes_generate()
+        Authenticator.objects.create(
+            user=user, type=Authenticator.Type.RECOVERY_CODES, data=recovery.hashed_data(codes)
+        )
         audit_record(
             actor=actor,
             action="identity.administrator_created",
@@ -80,5 +89,5 @@ def administrator_bootstrap(*, username: str, email: str = "", password: str | N
         generated_password=generated,
         totp_secret=secret,
         totp_uri=get_mfa_adapter().build_totp_url(user, secret),
-        recovery_codes=list(codes.get_unused_codes()),
+        recovery_codes=codes,
     )

@@ -7,17 +7,20 @@ the account, and a locked account cannot pass the second step either.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.forms import LoginForm
 from allauth.core import context
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.base.internal.flows import check_rate_limit
 from allauth.mfa.models import Authenticator
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chancery.identity import lockout, services
+from chancery.identity import lockout, recovery, services
 from chancery.platform.actor import Actor
 from chancery.platform.http import client_ip
 
@@ -28,10 +31,38 @@ class _LockoutAwareCodeMixin:
     """Refuses codes for locked accounts and feeds wrong codes into axes' failure count."""
 
     user: Any
+    cleaned_data: dict[str, Any]
+    authenticator: Authenticator
+    _emit_authentication_failed: Callable[[Authenticator], None]  # allauth's hook, on both forms below
 
     def _refuse_if_locked(self) -> None:
         if lockout.username_is_locked(self.user.get_username()):
             raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
+
+    def _check_code(self) -> str:
+        """Check the code as allauth does, except that hashed recovery codes are checked one hash at a time.
+
+        Mirrors :meth:`allauth.mfa.base.forms.BaseAuthenticateForm.clean_code` (security keys cannot
+        check typed codes; a failure is reported against the main authenticator).
+        """
+        clear_rate_limit = check_rate_limit(self.user)
+        code = str(self.cleaned_data["code"])
+        main: Authenticator | None = None
+        for authenticator in Authenticator.objects.filter(user=self.user).exclude(type=Authenticator.Type.WEBAUTHN):
+            if main is None or authenticator.type == Authenticator.Type.TOTP:
+                main = authenticator
+            if authenticator.type == Authenticator.Type.RECOVERY_CODES and recovery.is_hashed(authenticator.data):
+                valid = recovery.code_use(authenticator=authenticator, code=code)
+            else:
+                valid = bool(authenticator.wrap().validate_code(code))
+            if valid:
+                authenticator.user = self.user
+                self.authenticator = authenticator
+                clear_rate_limit()
+                return code
+        if main is not None:
+            self._emit_authentication_failed(main)
+        raise get_mfa_adapter().validation_error("incorrect_code")
 
     def _count_failure(self) -> None:
         request = context.request
@@ -48,9 +79,9 @@ class LockoutAwareAuthenticateForm(_LockoutAwareCodeMixin, AuthenticateForm):
     """The sign-in second step (TOTP or recovery code)."""
 
     def clean_code(self) -> str:
-        """Refuse when locked, then validate the code with allauth."""
+        """Refuse when locked, then check the code against TOTP and the (hashed) recovery codes."""
         self._refuse_if_locked()
-        return str(super().clean_code())
+        return self._check_code()
 
     def _emit_authentication_failed(self, authenticator: Authenticator) -> None:
         self._count_failure()
@@ -61,9 +92,9 @@ class LockoutAwareReauthenticateForm(_LockoutAwareCodeMixin, ReauthenticateForm)
     """Re-entering a code before a sensitive change (same rules as sign-in)."""
 
     def clean_code(self) -> str:
-        """Refuse when locked, then validate the code with allauth."""
+        """Refuse when locked, then check the code against TOTP and the (hashed) recovery codes."""
         self._refuse_if_locked()
-        return str(super().clean_code())
+        return self._check_code()
 
     def _emit_authentication_failed(self, authenticator: Authenticator) -> None:
         self._count_failure()

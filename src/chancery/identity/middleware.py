@@ -19,10 +19,16 @@ from chancery.platform.http import client_ip
 
 SESSION_STARTED = "chancery_session_started"
 SESSION_SEEN = "chancery_session_seen"
+# ASVS 14.3.1: on sign-out the browser drops cached pages, cookies and storage for this origin.
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
 
 class SessionTimeoutMiddleware:
-    """Sign a user out after ``SESSION_IDLE_TIMEOUT`` idle seconds or ``SESSION_ABSOLUTE_TIMEOUT`` in all."""
+    """Sign a user out after ``SESSION_IDLE_TIMEOUT`` idle seconds or ``SESSION_ABSOLUTE_TIMEOUT`` in all.
+
+    Whenever a request ends a signed-in session (timeout, the sign-out button, the admin's sign-out), the
+    response carries ``Clear-Site-Data`` so the browser also forgets cached pages and stored data.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -41,8 +47,46 @@ class SessionTimeoutMiddleware:
                 sign_out_record(actor=actor, reason="absolute" if expired else "idle")
                 logout(request)
                 warning(request, _("Your session has expired. Please sign in again."))
-                return redirect(settings.LOGIN_URL)
+                response: HttpResponse = redirect(settings.LOGIN_URL)
+                response["Clear-Site-Data"] = CLEAR_SITE_DATA
+                return response
             request.session[SESSION_SEEN] = now
+        response = self.get_response(request)
+        if user is not None and user.is_authenticated and not request.user.is_authenticated:
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user whose password was set by someone else to choose their own before anything else.
+
+    Only the password-change page, re-authentication, sign-out, the language switch and static files
+    stay reachable (ASVS 6.4.1: such a password is good for one sign-in).
+    """
+
+    allowed_prefixes = (
+        "/accounts/password/change/",
+        "/accounts/reauthenticate/",
+        "/accounts/logout/",
+        "/i18n/",
+        "/static/",
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Redirect to the password change while the account still has a one-time password."""
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "password_change_required", False)
+            and not request.path.startswith(self.allowed_prefixes)
+        ):
+            if request.method == "GET":
+                warning(request, _("Your password was set by an administrator. Choose your own password to go on."))
+            return redirect(reverse("account_change_password"))
         return self.get_response(request)
 
 
@@ -50,12 +94,14 @@ class MfaRequiredMiddleware:
     """Send users whose role or clearance demands MFA, and who have none, to set it up first.
 
     Only the MFA set-up pages (allauth's ``/accounts/2fa/…``, including ``mfa_activate_totp``), the
-    re-authentication step allauth may ask for before activation, sign-out, the language switch and
-    static files stay reachable until they do.
+    password change (a one-time password is replaced before MFA is set up), the re-authentication step
+    allauth may ask for before activation, sign-out, the language switch and static files stay reachable
+    until they do.
     """
 
     allowed_prefixes = (
         "/accounts/2fa/",
+        "/accounts/password/change/",  # a one-time password is replaced first (PasswordChangeRequiredMiddleware)
         "/accounts/reauthenticate/",
         "/accounts/logout/",
         "/accounts/login/",

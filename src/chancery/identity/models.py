@@ -34,6 +34,12 @@ class User(AbstractUser):
         blank=True,
         related_name="holders",
     )
+    password_change_required = models.BooleanField(
+        _("must change password at next sign-in"),
+        default=False,
+        help_text=_("Set when an administrator chose the password: it is good for one sign-in only."),
+    )
+    temporary_password_expires_at = models.DateTimeField(_("temporary password expires at"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")  # type: ignore[assignment]  # django-stubs types the base Meta as str
@@ -75,3 +81,39 @@ class ApiToken(models.Model):
     def is_usable(self) -> bool:
         """True while neither revoked nor expired."""
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class MfaResetStatus(models.TextChoices):
+    """Where a request to remove a user's second factors stands."""
+
+    PENDING = "pending", _("Awaiting a second officer")
+    APPROVED = "approved", _("Approved and carried out")
+    REJECTED = "rejected", _("Rejected")
+
+
+class MfaResetRequest(models.Model):
+    """A security officer's request to remove a user's lost second factors, carried out on a second officer's approval.
+
+    ``identity_evidence`` records how the user's identity was proven (in person, identity document,
+    supervisor's confirmation); it names documents, never their numbers in full.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(User, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+")
+    identity_evidence = models.TextField(_("how the identity was proven"), max_length=2000)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MfaResetStatus.choices, default=MfaResetStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("second-factor reset request")
+        verbose_name_plural = _("second-factor reset requests")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.status})"

@@ -1,4 +1,4 @@
-"""Identity reads: locked accounts for officers, and a user's own security overview."""
+"""Identity reads: locked accounts and managed accounts for officers, and a user's own security overview."""
 
 from __future__ import annotations
 
@@ -6,14 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.contrib.sessions.models import Session
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from chancery.identity import lockout
-from chancery.identity.models import User
+from chancery.identity import lockout, recovery
+from chancery.identity.models import MfaResetRequest, MfaResetStatus, User
 from chancery.identity.permissions import LockTarget
 from chancery.platform import access
 from chancery.platform.actor import Actor
-from chancery.platform.errors import NotAuthenticated
+from chancery.platform.errors import NotAuthenticated, NotFound
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,7 @@ def security_overview_get(*, actor: Actor) -> SecurityOverview:
     recovery_left: int | None = None
     for authenticator in Authenticator.objects.filter(user_id=user.pk).order_by("created_at"):
         if authenticator.type == Authenticator.Type.RECOVERY_CODES:
-            recovery_left = len(authenticator.wrap().get_unused_codes())
+            recovery_left = recovery.unused_count(authenticator)
             continue
         label = str(authenticator.data.get("name", "")) if authenticator.type == Authenticator.Type.WEBAUTHN else ""
         summaries.append(
@@ -130,3 +133,119 @@ def mfa_coverage_get(*, actor: Actor) -> tuple[list[MfaCoverageRow], list[MfaCov
     access.require(actor, "identity.unlock", None)
     by_unit = _mfa_rows("organisation_id", "organisation__name_en", "organisation__name_vi")
     return _mfa_rows("role"), by_unit
+
+
+MANAGED_USERS_SHOWN = 50
+ORGANISATION_PATH = "organisation__parent__parent"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """One signed-in session of an account: when it started and was last seen, and from where."""
+
+    created_at: datetime
+    last_seen_at: datetime
+    ip: str
+    user_agent: str
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedAccount:
+    """What an officer sees of an account they look after (never a secret)."""
+
+    user: User
+    sessions: list[SessionSummary]
+    factors: list[str]
+    recovery_codes_left: int | None
+    password_change_required: bool
+    temporary_password_expires_at: datetime | None
+    pending_mfa_reset: MfaResetRequest | None
+    may_reset_password: bool
+    may_request_mfa_reset: bool
+
+
+def managed_user_list(*, actor: Actor, query: str = "") -> list[User]:
+    """Return up to 50 active accounts whose sessions the actor may end, matching ``query`` (name or username).
+
+    Needs rule ``identity.end_sessions`` (administrators; security officers within their organisation);
+    raises PermissionDenied otherwise. One query (the organisation chain is joined). Emits nothing.
+    """
+    access.require(actor, "identity.end_sessions", None)
+    users = User.objects.filter(is_active=True).exclude(pk=actor.user_id or 0).select_related(ORGANISATION_PATH)
+    term = query.strip()
+    if term:
+        users = users.filter(Q(username__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term))
+    found: list[User] = []
+    for user in users.order_by("username").iterator(chunk_size=200):
+        if access.can(actor, "identity.end_sessions", user):
+            found.append(user)
+            if len(found) >= MANAGED_USERS_SHOWN:
+                break
+    return found
+
+
+def managed_user_get(*, actor: Actor, user_id: int) -> ManagedAccount:
+    """Return an account's sessions, second factors and pending reset for an officer who looks after it.
+
+    Needs rule ``identity.end_sessions`` on that account; raises NotFound for an unknown account and
+    PermissionDenied otherwise. Emits nothing.
+    """
+    user = User.objects.select_related(ORGANISATION_PATH).filter(pk=user_id).first()
+    if user is None:
+        raise NotFound
+    access.require(actor, "identity.end_sessions", user)
+    sessions = [
+        SessionSummary(created_at=row.created_at, last_seen_at=row.last_seen_at, ip=row.ip, user_agent=row.user_agent)
+        for row in UserSession.objects.filter(
+            user_id=user.pk,
+            session_key__in=Session.objects.filter(expire_date__gt=timezone.now()).values("session_key"),
+        )
+    ]
+    factors: list[str] = []
+    recovery_left: int | None = None
+    for authenticator in Authenticator.objects.filter(user_id=user.pk).order_by("created_at"):
+        if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+            recovery_left = recovery.unused_count(authenticator)
+        else:
+            factors.append(str(authenticator.get_type_display()))
+    pending = (
+        MfaResetRequest.objects.select_related("requested_by").filter(user=user, status=MfaResetStatus.PENDING).first()
+    )
+    return ManagedAccount(
+        user=user,
+        sessions=sorted(sessions, key=lambda item: item.created_at),
+        factors=factors,
+        recovery_codes_left=recovery_left,
+        password_change_required=user.password_change_required,
+        temporary_password_expires_at=user.temporary_password_expires_at,
+        pending_mfa_reset=pending,
+        may_reset_password=access.can(actor, "identity.reset_password", user),
+        may_request_mfa_reset=access.can(actor, "identity.request_mfa_reset", user),
+    )
+
+
+def mfa_reset_pending_list(*, actor: Actor) -> list[MfaResetRequest]:
+    """Return the pending second-factor resets the actor may approve or reject (not their own requests).
+
+    Needs rule ``identity.approve_mfa_reset``; returns an empty list for anyone else. One query.
+    """
+    if not access.can(actor, "identity.approve_mfa_reset", None):
+        return []
+    pending = (
+        MfaResetRequest.objects.filter(status=MfaResetStatus.PENDING)
+        .select_related("requested_by", "user__organisation__parent__parent")
+        .order_by("created_at")
+    )
+    return [item for item in pending if access.can(actor, "identity.approve_mfa_reset", item)]
+
+
+def user_id_for_username(*, actor: Actor, username: str) -> int:
+    """Return the id of the account ``username`` for an actor who may reset passwords (the command line).
+
+    Needs rule ``identity.reset_password``; raises NotFound for an unknown name. Emits nothing.
+    """
+    access.require(actor, "identity.reset_password", None)
+    found = User.objects.filter(username=username.strip()).values_list("pk", flat=True).first()
+    if found is None:
+        raise NotFound
+    return int(found)

@@ -124,6 +124,7 @@ def initiative_tracker(request: HttpRequest, initiative_id: int) -> HttpResponse
         "tracker": tracker,
         "initiative": tracker.initiative,
         "can_define": access.can(actor, "intelligence.define_initiative"),
+        "can_send_for_review": access.can(actor, "risk.review"),
         "volume_chart": charts.bar_chart(
             title=_("Stories %(per)s about the initiative") % {"per": per},
             days=starts,

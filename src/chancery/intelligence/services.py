@@ -294,10 +294,14 @@ def source_update(*, actor: Actor, source_id: int, enabled: bool, poll_minutes: 
 
 
 def fetcher_build() -> Any:
-    """Return the analytics package's safe fetcher with the allowlist of ``CHANCERY_INTEL_FETCH_ALLOWLIST``."""
+    """Return the analytics package's safe fetcher with the allowlist of ``CHANCERY_INTEL_FETCH_ALLOWLIST``.
+
+    TLS trusts the system roots plus ``CHANCERY_CA_BUNDLE`` (internal feeds with internal certificates).
+    """
+    from chancery.platform.tls import client_ssl_context
     from chancery_analytics.ingest.fetch import Fetcher, FetchPolicy
 
-    return Fetcher(FetchPolicy(allow=tuple(settings.INTEL_FETCH_ALLOWLIST)))
+    return Fetcher(FetchPolicy(allow=tuple(settings.INTEL_FETCH_ALLOWLIST)), verify=client_ssl_context())
 
 
 ConnectorFactory = Callable[..., Any]

@@ -176,3 +176,7 @@ def template_create(request: HttpRequest, payload: TemplateBody) -> Status[Templ
         actor=request_actor(request), name=payload.name, text_vi=payload.text_vi, text_en=payload.text_en
     )
     return Status(201, row)
+
+
+# Account sign-in, status and workflow set-up routes, and results and replies, register on this router.
+from chancery.outreach import account_api, results_api  # noqa: E402, F401

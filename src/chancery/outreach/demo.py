@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from chancery.outreach import services
+from chancery.outreach.content import PartIn
 from chancery.outreach.fake_servers import BLUESKY_PASSWORD, MASTODON_TOKEN
 from chancery.outreach.models import Post
 from chancery.platform.actor import Actor
@@ -75,6 +76,24 @@ POSTS = [
     ),
 ]
 
+
+# The draft for next week is a thread: its further parts, in both languages.
+THREADS = {
+    "Cultural week in Paris (draft)": [
+        PartIn(
+            "Khách tham quan sẽ được thưởng thức ẩm thực, âm nhạc truyền thống và triển lãm tranh sơn mài.",
+            "Visitors can enjoy Vietnamese cuisine, traditional music and an exhibition of lacquer paintings.",
+        )
+    ]
+}
+
+TEMPLATES = [
+    (
+        "Quốc khánh / National Day",
+        "Bộ Ngoại giao Việt Nam trân trọng chúc mừng Quốc khánh ...",
+        "The Ministry of Foreign Affairs of Viet Nam extends its warmest congratulations on the National Day of ...",
+    )
+]
 
 CAMPAIGNS = [
     ("Hợp tác khu vực ASEAN", "ASEAN regional cooperation", -7),
@@ -143,6 +162,7 @@ def outreach_demo_seed() -> None:
                 account_ids=[a.pk for a in accounts],
                 scheduled_for=now + timedelta(days=days),
                 campaign_id=campaigns[index % len(campaigns)].pk,
+                parts=THREADS.get(title, []),
             ),
         )
         if approvers is None:
@@ -150,3 +170,5 @@ def outreach_demo_seed() -> None:
         services.post_submit(actor=press, post_id=post.pk)
         for username in approvers:
             services.post_approve(actor=_actor(username), post_id=post.pk)
+    for name, text_vi, text_en in TEMPLATES:
+        services.template_create(actor=press, name=name, text_vi=text_vi, text_en=text_en)

@@ -16,6 +16,14 @@ class PlatformChoice(models.TextChoices):
     FACEBOOK = "facebook", "Facebook"
 
 
+class AccountStatus(models.TextChoices):
+    """Whether an account's credentials work: connected, needing a new sign-in, or disconnected."""
+
+    CONNECTED = "connected", pgettext_lazy("outreach account status", "Connected")
+    REAUTHORISE = "reauthorise", pgettext_lazy("outreach account status", "Needs a new sign-in")
+    DISCONNECTED = "disconnected", pgettext_lazy("outreach account status", "Disconnected")
+
+
 class Language(models.TextChoices):
     """The two language versions every post has."""
 

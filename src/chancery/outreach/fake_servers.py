@@ -137,6 +137,20 @@ class _MastodonHandler(_Handler):
             limit = self.server.max_characters
             self._reply(200, {"uri": "fake.mastodon", "configuration": {"statuses": {"max_characters": limit}}})
             return
+        if path == "/api/v1/notifications" and self._authorised():
+            self._reply(200, list(reversed(self.server.notifications)))
+            return
+        if path.startswith("/api/v1/statuses/") and path.endswith("/context") and self._authorised():
+            status_id = path.split("/")[-2]
+            if status_id not in self.server.state.posts:
+                self._reply(404, {"error": "Record not found"})
+            else:
+                self._reply(200, {"ancestors": [], "descendants": self.server.descendants(status_id)})
+            return
+        if path == "/api/v1/accounts/verify_credentials":
+            if self._authorised():
+                self._reply(200, {"id": "1", "username": self.server.username, "acct": self.server.username})
+            return
         if path.startswith("/api/v1/statuses/") and self._authorised():
             status = self.server.state.posts.get(path.rsplit("/", 1)[-1])
             if status is None:
@@ -202,6 +216,10 @@ class _MastodonHandler(_Handler):
         if not isinstance(media_ids, list) or len(media_ids) > 4 or any(m not in state.media for m in media_ids):
             self._reply(422, {"error": "Validation failed: media_ids are invalid"})
             return
+        reply_to = body.get("in_reply_to_id")
+        if reply_to is not None and reply_to not in state.posts:
+            self._reply(404, {"error": "Record not found"})
+            return
         key = self.headers.get("Idempotency-Key") or ""
         with state.lock:
             status_id = state.idempotency.get(key) if key else None
@@ -213,8 +231,16 @@ class _MastodonHandler(_Handler):
                     "content": f"<p>{text}</p>",
                     "language": body.get("language"),
                     "visibility": body.get("visibility", "public"),
+                    "in_reply_to_id": reply_to,
+                    "account": {"acct": self.server.username},
+                    "created_at": "2026-01-01T08:00:00.000Z",
+                    "favourites_count": 0,
+                    "reblogs_count": 0,
+                    "replies_count": 0,
                     "media_attachments": [state.media[m] for m in media_ids],
                 }
+                if reply_to is not None:
+                    state.posts[reply_to]["replies_count"] += 1
                 state.writes += 1
                 if key:
                     state.idempotency[key] = status_id
@@ -235,6 +261,49 @@ class FakeMastodon(_FakeServer):
         self.username = username
         self.max_characters = max_characters
         self.revoked = False
+        self.notifications: list[dict[str, Any]] = []
+
+    def descendants(self, status_id: str) -> list[dict[str, Any]]:
+        """Return the statuses below ``status_id`` (replies, replies to them...), oldest first."""
+        found: list[dict[str, Any]] = []
+        parents = {status_id}
+        for status in self.state.posts.values():  # insertion order: a reply comes after what it answers
+            if status.get("in_reply_to_id") in parents:
+                found.append(status)
+                parents.add(status["id"])
+        return found
+
+    def engage(self, status_id: str, *, favourites: int = 0, reblogs: int = 0) -> None:
+        """Add favourites and reblogs to a status (as other users would)."""
+        with self.state.lock:
+            status = self.state.posts[status_id]
+            status["favourites_count"] += favourites
+            status["reblogs_count"] += reblogs
+
+    def reply_from(self, status_id: str, *, acct: str, text: str, language: str = "en", mention: bool = False) -> str:
+        """Store another user's public reply to ``status_id`` (and a mention notification if asked)."""
+        with self.state.lock:
+            reply_id = str(100000 + len(self.state.posts) + 1)
+            reply = {
+                "id": reply_id,
+                "url": f"{self.base_url}/@{acct}/{reply_id}",
+                "content": f"<p>{text}</p>",
+                "language": language,
+                "visibility": "public",
+                "in_reply_to_id": status_id,
+                "account": {"acct": acct},
+                "created_at": "2026-01-02T09:30:00.000Z",
+                "favourites_count": 0,
+                "reblogs_count": 0,
+                "replies_count": 0,
+                "media_attachments": [],
+            }
+            self.state.posts[reply_id] = reply
+            if status_id in self.state.posts:
+                self.state.posts[status_id]["replies_count"] += 1
+            if mention:
+                self.notifications.append({"id": reply_id, "type": "mention", "status": reply})
+        return reply_id
 
 
 class _BlueskyHandler(_Handler):
@@ -249,12 +318,20 @@ class _BlueskyHandler(_Handler):
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
+        query = {name: values[0] for name, values in parse_qs(parts.query).items()}
+        if parts.path == "/xrpc/app.bsky.feed.getPostThread":
+            if self._session():
+                self._post_thread(query.get("uri", ""))
+            return
+        if parts.path == "/xrpc/app.bsky.notification.listNotifications":
+            if self._session():
+                self._reply(200, {"notifications": list(reversed(self.server.notifications))})
+            return
         if parts.path != "/xrpc/com.atproto.repo.getRecord":
             self._reply(404, {"error": "MethodNotImplemented"})
             return
         if not self._session():
             return
-        query = {name: values[0] for name, values in parse_qs(parts.query).items()}
         uri = f"at://{query.get('repo', '')}/{query.get('collection', '')}/{query.get('rkey', '')}"
         record = self.server.state.posts.get(uri)
         if record is None:
@@ -298,11 +375,45 @@ class _BlueskyHandler(_Handler):
             self.server.state.media[cid] = {"mimeType": mime_type, "size": len(data)}
         self._reply(200, {"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime_type, "size": len(data)}})
 
-    def _embed_error(self, record: dict[str, Any]) -> str:
-        """Return why the record's ``app.bsky.embed.images`` is invalid, or ""."""
+    def _post_thread(self, uri: str) -> None:
+        record = self.server.state.posts.get(uri)
+        if record is None:
+            self._reply(400, {"error": "NotFound", "message": f"Post not found: {uri}"})
+            return
+        self._reply(200, {"thread": self.server.thread_view(uri)})
+
+    def _reply_error(self, record: dict[str, Any]) -> str:
+        """Return why the record's ``reply`` references are invalid, or ""."""
+        reply = record.get("reply")
+        if reply is None:
+            return ""
+        for name in ("root", "parent"):
+            ref = reply.get(name) if isinstance(reply, dict) else None
+            target = self.server.state.posts.get(ref.get("uri", "")) if isinstance(ref, dict) else None
+            if target is None or not isinstance(ref, dict) or ref.get("cid") != target["cid"]:
+                return f"Record/reply/{name} must be a strong reference to an existing post"
+        return ""
+
+    def _external_error(self, embed: dict[str, Any]) -> str:
+        external = embed.get("external")
+        if not isinstance(external, dict) or not all(
+            isinstance(external.get(key), str) for key in ("uri", "title", "description")
+        ):
+            return 'Record/embed/external must have the properties "uri", "title" and "description"'
+        thumb = external.get("thumb")
+        if thumb is not None:
+            ref = thumb.get("ref") if isinstance(thumb, dict) else None
+            if not isinstance(ref, dict) or ref.get("$link") not in self.server.state.media:
+                return "Could not find blob for Record/embed/external/thumb"
+        return ""
+
+    def _embed_error(self, record: dict[str, Any]) -> str:  # noqa: PLR0911 - one answer per lexicon rule
+        """Return why the record's ``app.bsky.embed.images`` or ``.external`` is invalid, or ""."""
         embed = record.get("embed")
         if embed is None:
             return ""
+        if isinstance(embed, dict) and embed.get("$type") == "app.bsky.embed.external":
+            return self._external_error(embed)
         images = embed.get("images") if isinstance(embed, dict) else None
         if not isinstance(images, list) or not 1 <= len(images) <= 4:
             return "Record/embed/images must be an array of 1 to 4 images"
@@ -328,7 +439,7 @@ class _BlueskyHandler(_Handler):
         if not isinstance(text, str):
             self._reply(400, {"error": "InvalidRequest", "message": "Record/text must be a string"})
             return
-        problem = self._embed_error(record) if isinstance(record, dict) else ""
+        problem = (self._embed_error(record) or self._reply_error(record)) if isinstance(record, dict) else ""
         if len(regex.findall(r"\X", text)) > 300 or len(text.encode()) > 3000:
             problem = "Record/text must not be longer than 300 graphemes"
         if problem:
@@ -353,6 +464,12 @@ class _BlueskyHandler(_Handler):
         self._reply(200, {"uri": uri, "cid": cid})
 
 
+def _parent_uri(stored: dict[str, Any]) -> str:
+    reply = stored["value"].get("reply")
+    parent = reply.get("parent") if isinstance(reply, dict) else None
+    return str(parent.get("uri", "")) if isinstance(parent, dict) else ""
+
+
 class FakeBluesky(_FakeServer):
     """A fake AT Protocol PDS with one account (``handle``, app ``password``)."""
 
@@ -362,6 +479,68 @@ class FakeBluesky(_FakeServer):
         self.did = "did:plc:" + secrets.token_hex(12)
         self.password = password
         self.tokens: set[str] = set()
+        self.counts: dict[str, dict[str, int]] = {}
+        self.notifications: list[dict[str, Any]] = []
+
+    def _view(self, uri: str) -> dict[str, Any]:
+        stored = self.state.posts[uri]
+        author = stored.get("author", {"did": self.did, "handle": self.handle})
+        counts = self.counts.get(uri, {})
+        replies = sum(1 for other in self.state.posts.values() if _parent_uri(other) == uri)
+        return {
+            "uri": uri,
+            "cid": stored["cid"],
+            "author": author,
+            "record": stored["value"],
+            "likeCount": counts.get("likeCount", 0),
+            "repostCount": counts.get("repostCount", 0),
+            "replyCount": replies,
+            "quoteCount": counts.get("quoteCount", 0),
+            "indexedAt": "2026-01-01T08:00:00.000Z",
+        }
+
+    def thread_view(self, uri: str, depth: int = 0) -> dict[str, Any]:
+        """Return an ``app.bsky.feed.defs#threadViewPost`` of ``uri`` with its replies (nested)."""
+        children = [other_uri for other_uri, other in self.state.posts.items() if _parent_uri(other) == uri]
+        return {
+            "$type": "app.bsky.feed.defs#threadViewPost",
+            "post": self._view(uri),
+            "replies": [self.thread_view(child, depth + 1) for child in children] if depth < 10 else [],
+        }
+
+    def engage(self, uri: str, *, likes: int = 0, reposts: int = 0, quotes: int = 0) -> None:
+        """Add likes, reposts and quotes to a post (as other users would)."""
+        with self.state.lock:
+            counts = self.counts.setdefault(uri, {})
+            counts["likeCount"] = counts.get("likeCount", 0) + likes
+            counts["repostCount"] = counts.get("repostCount", 0) + reposts
+            counts["quoteCount"] = counts.get("quoteCount", 0) + quotes
+
+    def reply_from(self, uri: str, *, handle: str, text: str, language: str = "en", mention: bool = False) -> str:
+        """Store another user's reply to ``uri`` (and a mention notification if asked); return its at-URI."""
+        with self.state.lock:
+            parent = self.state.posts[uri]
+            root = parent["value"].get("reply", {}).get("root") or {"uri": uri, "cid": parent["cid"]}
+            reply_uri = f"at://did:plc:{secrets.token_hex(6)}/app.bsky.feed.post/{secrets.token_hex(6)}"
+            record = {
+                "$type": "app.bsky.feed.post",
+                "text": text,
+                "langs": [language],
+                "createdAt": "2026-01-02T09:30:00.000Z",
+                "reply": {"root": root, "parent": {"uri": uri, "cid": parent["cid"]}},
+            }
+            author = {"did": reply_uri.split("/")[2], "handle": handle}
+            self.state.posts[reply_uri] = {
+                "uri": reply_uri,
+                "cid": "bafyrei" + secrets.token_hex(20),
+                "value": record,
+                "author": author,
+            }
+            if mention:
+                self.notifications.append(
+                    {"uri": reply_uri, "cid": "", "author": author, "reason": "mention", "record": record}
+                )
+        return reply_uri
 
     def revoke_sessions(self) -> None:
         """Invalidate every session token (the next call answers ``InvalidToken``)."""

@@ -8,8 +8,10 @@
   ``@user`` (Mastodon's ``StatusLengthValidator``).
 * X: twitter-text v3 weighting on the NFC text: code points in U+0000-U+10FF, U+2000-U+200D,
   U+2010-U+201F and U+2032-U+2037 weigh 1, everything else (CJK, and Vietnamese letters of the Latin
-  Extended Additional block such as "ệ") weighs 2, each URL weighs 23; at most 280. URLs are recognised
-  as ``http(s)://`` followed by non-space characters (twitter-text also finds bare domains: not done).
+  Extended Additional block such as "ệ") weighs 2, an emoji (a whole sequence: skin tones, flags, ZWJ)
+  weighs 2, each URL weighs 23; at most 280. URLs are ``http(s)://`` followed by non-space characters,
+  and bare domains ending in a two-letter or a common generic top-level domain (``mofa.gov.vn``),
+  as twitter-text finds them (its full TLD list is not reproduced).
 * Facebook Pages: 63,206 characters (code points).
 
 Pure: no Django, so the previews, the services and the tests share it.
@@ -34,6 +36,12 @@ X_URL_WEIGHT = 23
 FACEBOOK_MAX = 63206
 
 _URL = regex.compile(r"https?://\S+")
+_X_URL = regex.compile(
+    r"https?://\S+|(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?:[a-z]{2}|com|org|net|gov|edu|int|mil|info|biz|app|dev|news|asia|online|site)\b(?:/[^\s]*)?",
+    regex.IGNORECASE,
+)
+_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]")
 _MENTION = regex.compile(r"(?<![\w/])(@\w+)@[\w.-]+\w")
 _GRAPHEME = regex.compile(r"\X")
 _X_LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
@@ -63,10 +71,10 @@ def graphemes(text: str) -> list[str]:
     return [str(cluster) for cluster in _GRAPHEME.findall(text)]
 
 
-def _units(text: str, *, mentions: bool = False) -> Iterator[tuple[str, bool]]:
+def _units(text: str, *, mentions: bool = False, urls: regex.Pattern[str] = _URL) -> Iterator[tuple[str, bool]]:
     """Yield the text as units: whole URLs (True), whole remote mentions if asked, and single graphemes."""
     position = 0
-    for match in _URL.finditer(text):
+    for match in urls.finditer(text):
         yield from _pieces(text[position : match.start()], mentions=mentions)
         yield match.group(0), True
         position = match.end()
@@ -86,6 +94,8 @@ def _pieces(text: str, *, mentions: bool) -> Iterator[tuple[str, bool]]:
 
 
 def _x_weight(cluster: str) -> int:
+    if _EMOJI.search(cluster):
+        return 2  # an emoji, with its modifiers and joiners, counts as one heavy character
     weight = 0
     for char in cluster:
         point = ord(char)
@@ -144,7 +154,7 @@ def mastodon_check(text: str, *, max_characters: int = MASTODON_DEFAULT_MAX) -> 
 def x_check(text: str) -> LimitCheck:
     """Check ``text`` against X's weighted 280 (twitter-text v3 weights on the NFC text, URLs 23)."""
     normalised = unicodedata.normalize("NFC", text)
-    units = [(piece, X_URL_WEIGHT if is_url else _x_weight(piece)) for piece, is_url in _units(normalised)]
+    units = [(piece, X_URL_WEIGHT if is_url else _x_weight(piece)) for piece, is_url in _units(normalised, urls=_X_URL)]
     return _fit(Platform.X, "weighted characters", X_MAX_WEIGHT, units)
 
 

@@ -13,9 +13,10 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chancery.outreach.content import version_sha256
 from chancery.outreach.enums import PostState
 from chancery.outreach.models import ApprovalLink
-from chancery.outreach.workflow import current_step, text_sha256
+from chancery.outreach.workflow import current_step
 
 SALT = "chancery.outreach.approval-link"
 MAX_VALIDITY = timedelta(days=14)
@@ -43,7 +44,7 @@ def link_void_reason(link: ApprovalLink) -> str:
         return _("This link has already been used.")
     if timezone.now() >= link.expires_at:
         return _("This link has expired.")
-    if link.text_sha256_vi != text_sha256(post.text_vi) or link.text_sha256_en != text_sha256(post.text_en):
+    if link.text_sha256_vi != version_sha256(post, "vi") or link.text_sha256_en != version_sha256(post, "en"):
         return _("The text has changed since this link was sent; ask for a new link.")
     if post.state != PostState.IN_APPROVAL:
         return _("This post is no longer waiting for approval.")

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chancery.outreach.enums import Language, PlatformChoice, PostState, StepMode, TargetState
+from chancery.outreach.enums import AccountStatus, Language, PlatformChoice, PostState, StepMode, TargetState
 
 
 class Account(models.Model):
@@ -28,6 +28,11 @@ class Account(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     max_characters = models.PositiveIntegerField(_("character limit reported"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    status = models.CharField(
+        _("connection"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.CONNECTED
+    )
+    status_detail = models.CharField(_("connection problem"), max_length=300, blank=True)
+    token_expires_at = models.DateTimeField(_("access token expires"), null=True, blank=True)
     key_id = models.CharField(max_length=32, unique=True)
     kek_id = models.CharField(max_length=64)
     wrapped_key = models.BinaryField(null=True)
@@ -247,3 +252,40 @@ class Template(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AuthorisationRequest(models.Model):
+    """A platform sign-in under way: who started it, for what, and its sealed PKCE verifier and app secrets.
+
+    Only the SHA-256 of the OAuth ``state`` is stored; the row is deleted when the platform redirects back
+    (or is refused once expired), so a ``state`` works once, for the user who started the sign-in.
+    """
+
+    state_sha256 = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("missions.Organisation", on_delete=models.CASCADE, related_name="+")
+    platform = models.CharField(max_length=16, choices=PlatformChoice.choices)
+    base_url = models.URLField()
+    web_base_url = models.URLField(blank=True)
+    language = models.CharField(max_length=2, choices=Language.choices)
+    redirect_uri = models.URLField(max_length=500)
+    page_id = models.CharField(max_length=40, blank=True)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    key_id = models.CharField(max_length=32, unique=True)
+    kek_id = models.CharField(max_length=64)
+    wrapped_key = models.BinaryField(null=True)
+    secrets_sealed = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("platform sign-in")
+        verbose_name_plural = _("platform sign-ins")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"sign-in {self.pk} to {self.platform}"
+
+
+# Images, thread parts, link cards, published parts, engagement and replies (registered with this app).
+from chancery.outreach import content_models  # noqa: E402, F401

@@ -20,6 +20,9 @@ Outside approval links (``outreach.link_issue``)
     send one outside approver a signed link for the current step (the token is the outsider's credential).
 Accounts and workflows (``outreach.manage``)
     Press officers and administrators of an internal unit add platform accounts and configure the steps.
+Replies to intelligence (``outreach.engagement_send``)
+    Press officers and administrators of the post's unit send the replies and mentions a published post
+    received to the intelligence pipeline. Results are read by whoever may see the post.
 """
 
 from __future__ import annotations
@@ -134,3 +137,14 @@ def can_manage(actor: Actor, organisation_id: int | None) -> bool:
     if not is_internal(actor) or actor.role not in MANAGER_ROLES:
         return False
     return organisation_id is None or organisation_id == actor.organisation_id
+
+
+@access.rule("outreach.engagement_send", scope="write")
+def can_send_replies(actor: Actor, post: Post | None) -> bool:
+    """Press officers and administrators of the post's unit."""
+    return (
+        post is not None
+        and is_internal(actor)
+        and actor.role in MANAGER_ROLES
+        and post.organisation_id == actor.organisation_id
+    )

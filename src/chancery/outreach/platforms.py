@@ -6,7 +6,7 @@ from enum import StrEnum
 
 
 class Platform(StrEnum):
-    """A social platform; X and Facebook have limit checks but no publishing connector yet."""
+    """A social platform Chancery publishes to."""
 
     MASTODON = "mastodon"
     BLUESKY = "bluesky"
@@ -14,4 +14,4 @@ class Platform(StrEnum):
     FACEBOOK = "facebook"
 
 
-PUBLISHABLE = frozenset({Platform.MASTODON, Platform.BLUESKY})
+PUBLISHABLE = frozenset({Platform.MASTODON, Platform.BLUESKY, Platform.X, Platform.FACEBOOK})

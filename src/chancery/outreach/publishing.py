@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from chancery.audit.enums import Outcome
 from chancery.audit.services import audit_record
+from chancery.outreach.account_services import account_credentials_current, account_needs_sign_in
 from chancery.outreach.connectors import connector_for
-from chancery.outreach.connectors.errors import ConnectorError, RateLimited, Rejected
-from chancery.outreach.credentials import credentials_open
+from chancery.outreach.connectors.errors import ConnectorError, CredentialsRejected, RateLimited, Rejected
+from chancery.outreach.delivery import target_deliver
 from chancery.outreach.enums import MANAGER_ROLES, PostState, TargetState
 from chancery.outreach.limits import limit_check
 from chancery.outreach.models import Post, Target
@@ -88,7 +89,7 @@ def _press_office(post: Post) -> list[int]:
     return sorted({int(pk) for pk in users.values_list("pk", flat=True)} | {post.author_id})
 
 
-def _attempt(target: Target) -> tuple[str, str, ConnectorError | None]:
+def _attempt(actor: Actor, target: Target) -> tuple[str, str, ConnectorError | None]:
     """Call the platform for one claimed target; return (remote id, URL, error)."""
     account = target.account
     text = target.post.text(account.language)
@@ -99,11 +100,11 @@ def _attempt(target: Target) -> tuple[str, str, ConnectorError | None]:
         connector = connector_for(
             account.platform,
             base_url=account.base_url,
-            credentials=credentials_open(account),
+            credentials=account_credentials_current(actor=actor, account=account),
             web_base=account.web_base_url,
             timeout=float(settings.OUTREACH_CONNECTOR_TIMEOUT_SECONDS),
         )
-        published = connector.publish(text=text, language=account.language, idempotency_key=target.idempotency_key)
+        published = target_deliver(connector, target)
     except ConnectorError as error:
         return "", "", error
     return published.remote_id, published.url, None
@@ -133,6 +134,8 @@ def _record(actor: Actor, target_id: int, remote_id: str, url: str, error: Conne
             return
         target.last_error = error.message[:300]
         detail["error"] = error.code
+        if isinstance(error, CredentialsRejected):
+            account_needs_sign_in(actor=actor, account_id=target.account_id, message=error.message)
         if error.transient and target.attempts < settings.OUTREACH_MAX_ATTEMPTS:
             retry_after = error.retry_after if isinstance(error, RateLimited) else None
             target.state = TargetState.RETRYING
@@ -193,6 +196,6 @@ def posts_publish_due(*, actor: Actor, now: datetime | None = None) -> int:
         if target is None:
             continue
         attempts += 1
-        remote_id, url, error = _attempt(target)
+        remote_id, url, error = _attempt(actor, target)
         _record(actor, target_id, remote_id, url, error)
     return attempts

@@ -7,13 +7,33 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from chancery.outreach.content import MediaIn, PartIn
 from chancery.outreach.models import Post
 from chancery.outreach.previews import Preview
 from chancery.outreach.services import AccountIn, CampaignIn, PostIn, StepIn
 
 
+class PartBody(Schema):
+    """A further part of a thread (part 2, 3, ...) in both languages."""
+
+    text_vi: str = Field(max_length=63_206)
+    text_en: str = Field(max_length=63_206)
+
+
+class MediaBody(Schema):
+    """An image from the vault with its alt text in both languages (both required, at most 1,500 characters)."""
+
+    document_id: int
+    alt_vi: str = Field(max_length=5000)
+    alt_en: str = Field(max_length=5000)
+
+
 class PostBody(Schema):
-    """A post's content: both language versions, target accounts and the publication time (with zone)."""
+    """A post's content: both language versions, target accounts and the publication time (with zone).
+
+    Optionally a thread's further parts, up to four images from the vault with alt text, and a link whose
+    card (title, description, image) is fetched once and embedded on Bluesky.
+    """
 
     title: str = Field(max_length=200)
     text_vi: str = Field(max_length=63_206)
@@ -22,10 +42,18 @@ class PostBody(Schema):
     scheduled_for: datetime
     ai_assisted: bool = False
     campaign_id: int | None = None
+    parts: list[PartBody] = Field(default_factory=list, max_length=50)
+    media: list[MediaBody] = Field(default_factory=list, max_length=20)
+    link_url: str = Field(default="", max_length=2000)
 
     def content(self) -> PostIn:
         """Return the service's input."""
-        return PostIn(**self.model_dump())
+        data = self.model_dump(exclude={"parts", "media"})
+        return PostIn(
+            **data,
+            parts=[PartIn(text_vi=part.text_vi, text_en=part.text_en) for part in self.parts],
+            media=[MediaIn(document_id=m.document_id, alt_vi=m.alt_vi, alt_en=m.alt_en) for m in self.media],
+        )
 
 
 class PreviewIn(Schema):
@@ -95,6 +123,36 @@ class EvidenceOut(Schema):
     figures: dict[str, object]
 
 
+class PartOut(Schema):
+    """A further part of a thread."""
+
+    position: int
+    text_vi: str
+    text_en: str
+
+
+class MediaOut(Schema):
+    """An image of the post (metadata stripped) and its alt text."""
+
+    position: int
+    document_id: int | None
+    mime_type: str
+    size: int
+    width: int
+    height: int
+    alt_vi: str
+    alt_en: str
+
+
+class LinkCardOut(Schema):
+    """The link card fetched for the post."""
+
+    url: str
+    title: str
+    description: str
+    has_thumb: bool
+
+
 class PostOut(Schema):
     """A post with both versions, its state, its targets and the evidence it carries."""
 
@@ -111,6 +169,31 @@ class PostOut(Schema):
     campaign_id: int | None
     targets: list[TargetOut]
     evidence: list[EvidenceOut]
+    parts: list[PartOut]
+    media: list[MediaOut]
+    link_card: LinkCardOut | None
+
+    @staticmethod
+    def resolve_parts(post: Post) -> list[object]:
+        """Return the thread's further parts in order."""
+        return list(post.parts.order_by("position"))
+
+    @staticmethod
+    def resolve_media(post: Post) -> list[object]:
+        """Return the images in order (without their bytes)."""
+        return list(post.media.order_by("position").defer("data"))
+
+    @staticmethod
+    def resolve_link_card(post: Post) -> LinkCardOut | None:
+        """Return the link card, if any."""
+        from chancery.outreach.content_models import PostLinkCard
+
+        card = PostLinkCard.objects.filter(post=post).defer("thumb").first()
+        if card is None:
+            return None
+        return LinkCardOut(
+            url=card.url, title=card.title, description=card.description, has_thumb=bool(card.thumb_sha256)
+        )
 
     @staticmethod
     def resolve_targets(post: Post) -> list[object]:

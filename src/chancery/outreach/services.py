@@ -20,6 +20,7 @@ from chancery.audit.services import audit_record
 from chancery.outreach.connectors import connector_for
 from chancery.outreach.connectors.bluesky import tid_new
 from chancery.outreach.connectors.errors import ConnectorError
+from chancery.outreach.content import MediaIn, PartIn, Prepared, content_prepare, content_store, version_sha256
 from chancery.outreach.credentials import credentials_seal
 from chancery.outreach.enums import Language, PostState, StepMode, TargetState
 from chancery.outreach.links import DEFAULT_VALIDITY, MAX_VALIDITY, link_id_from, link_token, link_void_reason
@@ -35,7 +36,7 @@ from chancery.outreach.models import (
 )
 from chancery.outreach.platforms import PUBLISHABLE, Platform
 from chancery.outreach.previews import TargetSpec, previews_build, target_errors
-from chancery.outreach.workflow import current_step, step_statuses, text_sha256
+from chancery.outreach.workflow import current_step, step_statuses
 from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.platform.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -88,8 +89,8 @@ def account_create(*, actor: Actor, account: AccountIn, verify: bool = True) -> 
     """
     access.require(actor, "outreach.manage", actor.organisation_id)
     errors: dict[str, list[str]] = {}
-    if account.platform not in PUBLISHABLE:
-        errors["platform"] = [_("Publishing to this platform is not implemented yet.")]
+    if account.platform not in PUBLISHABLE - {Platform.X, Platform.FACEBOOK}:
+        errors["platform"] = [_("Connect X and Facebook accounts through their sign-in flow on the accounts page.")]
     if account.language not in Language.values:
         errors["language"] = [_("Choose Vietnamese or English.")]
     if not account.base_url.startswith(("https://", "http://")):
@@ -240,6 +241,21 @@ class PostIn:
     scheduled_for: datetime
     ai_assisted: bool = False
     campaign_id: int | None = None
+    parts: list[PartIn] = field(default_factory=list)
+    media: list[MediaIn] = field(default_factory=list)
+    link_url: str = ""
+
+
+def _prepare(actor: Actor, content: PostIn, accounts: list[Account], post: Post | None = None) -> Prepared:
+    """Check and ready the thread parts, images (from the vault) and link card (see :mod:`.content`)."""
+    return content_prepare(
+        actor=actor,
+        parts=content.parts,
+        media=content.media,
+        link_url=content.link_url,
+        accounts=accounts,
+        post=post,
+    )
 
 
 def _validated_accounts(actor: Actor, content: PostIn) -> list[Account]:
@@ -287,9 +303,19 @@ def post_create(*, actor: Actor, content: PostIn) -> Post:
     """Create a draft post of the actor's unit (press officers). Emits ``outreach.post_created``."""
     access.require(actor, "outreach.draft")
     accounts = _validated_accounts(actor, content)
+    prepared = _prepare(actor, content, accounts)
     with transaction.atomic():
         post = _post_insert(actor, content, accounts)
-        _audit(actor, "outreach.post_created", "outreach.post", post.pk, targets=len(accounts))
+        content_store(post=post, prepared=prepared)
+        _audit(
+            actor,
+            "outreach.post_created",
+            "outreach.post",
+            post.pk,
+            targets=len(accounts),
+            parts=len(prepared.parts) + 1,
+            images=len(prepared.images),
+        )
     return post
 
 
@@ -305,9 +331,11 @@ def post_respond(*, actor: Actor, alert_id: int, content: PostIn) -> Post:
 
     access.require(actor, "outreach.draft")
     accounts = _validated_accounts(actor, content)
+    prepared = _prepare(actor, content, accounts)
     with transaction.atomic():
         rows = evidence_rows(actor=actor, alert_id=alert_id)
         post = _post_insert(actor, content, accounts)
+        content_store(post=post, prepared=prepared)
         for row in rows:
             row.post = post
             row.save()
@@ -343,12 +371,20 @@ def post_update(*, actor: Actor, post_id: int, content: PostIn) -> Post:
 
     An approved post goes back to approval. Emits ``outreach.post_updated`` with which versions changed.
     """
+    current = Post.objects.filter(pk=post_id).first()
+    if current is None:
+        raise NotFound
+    access.require(actor, "outreach.view", current)
+    access.require(actor, "outreach.edit", current)
+    prepared = _prepare(actor, content, _validated_accounts(actor, content), current)
     with transaction.atomic():
         post = _locked(post_id)
         access.require(actor, "outreach.view", post)
         access.require(actor, "outreach.edit", post)
         accounts = _validated_accounts(actor, content)
         changed = [lang for lang in Language.values if getattr(content, f"text_{lang}") != post.text(lang)]
+        if content_store(post=post, prepared=prepared) and not changed:
+            changed = ["content"]
         post.title = content.title.strip()
         post.text_vi, post.text_en = content.text_vi, content.text_en
         post.ai_assisted = content.ai_assisted
@@ -417,7 +453,7 @@ def post_approve(*, actor: Actor, post_id: int, languages: list[str] | None = No
                 step=step,
                 approver_id=actor.user_id,
                 language=language,
-                text_sha256=text_sha256(post.text(language)),
+                text_sha256=version_sha256(post, language),
             )
         if all(status.passed for status in step_statuses(post)):
             post.state = PostState.APPROVED
@@ -491,8 +527,8 @@ def approval_link_issue(
             step=step,
             issued_by_id=actor.user_id or 0,
             approver_name=name,
-            text_sha256_vi=text_sha256(post.text_vi),
-            text_sha256_en=text_sha256(post.text_en),
+            text_sha256_vi=version_sha256(post, "vi"),
+            text_sha256_en=version_sha256(post, "en"),
             created_at=now,
             expires_at=now + valid_for,
         )
@@ -557,7 +593,7 @@ def _link_apply(actor: Actor, post: Post, link: ApprovalLink, *, approve: bool) 
                 approver=None,
                 link=link,
                 language=language,
-                text_sha256=text_sha256(post.text(language)),
+                text_sha256=version_sha256(post, language),
                 created_at=now,
             )
         if all(status.passed for status in step_statuses(post)):

@@ -21,7 +21,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chancery.outreach import selectors, services
+from chancery.outreach.content import post_content
+from chancery.outreach.content_preview import post_content_preview
 from chancery.outreach.forms import PostForm, initial_from
+from chancery.outreach.image_picker import vault_image_list
 from chancery.outreach.models import Post
 from chancery.platform import access
 from chancery.platform.actor import Actor
@@ -45,7 +48,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
         raise DjangoPermissionDenied
     monday = _week_start(request.GET.get("week", ""))
     start = timezone.make_aware(datetime.combine(monday, time.min))
-    posts = list(selectors.calendar_week(actor=actor, week_start=start))
+    campaign_id = _campaign_filter(request.GET.get("campaign", ""))
+    found = selectors.calendar_week(actor=actor, week_start=start).select_related("campaign")
+    posts = list(found.filter(campaign_id=campaign_id) if campaign_id else found)
     days = [
         (
             monday + timedelta(days=i),
@@ -59,8 +64,16 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7),
         "can_draft": access.can(actor, "outreach.draft"),
+        "campaigns": selectors.campaign_list(actor=actor),
+        "campaign_id": campaign_id,
+        "keep": [("week", monday.isoformat())],
     }
     return render(request, "outreach/calendar.html", context)
+
+
+def _campaign_filter(raw: str) -> int | None:
+    """Return the ``?campaign=`` filter of the calendar views (None when absent or not a number)."""
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
 
 
 def _month_start(raw: str) -> date:
@@ -81,13 +94,13 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     following = (first + timedelta(days=32)).replace(day=1)
     grid_start = first - timedelta(days=first.weekday())
     grid_end = following + timedelta(days=(7 - following.weekday()) % 7)
-    posts = list(
-        selectors.calendar_range(
-            actor=actor,
-            start=timezone.make_aware(datetime.combine(grid_start, time.min)),
-            end=timezone.make_aware(datetime.combine(grid_end, time.min)),
-        )
-    )
+    campaign_id = _campaign_filter(request.GET.get("campaign", ""))
+    found = selectors.calendar_range(
+        actor=actor,
+        start=timezone.make_aware(datetime.combine(grid_start, time.min)),
+        end=timezone.make_aware(datetime.combine(grid_end, time.min)),
+    ).select_related("campaign")
+    posts = list(found.filter(campaign_id=campaign_id) if campaign_id else found)
     by_day: dict[date, list[Post]] = {}
     for post in posts:
         by_day.setdefault(timezone.localdate(post.scheduled_for), []).append(post)
@@ -102,6 +115,9 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
         "previous": (first - timedelta(days=1)).replace(day=1),
         "next": following,
         "can_draft": access.can(actor, "outreach.draft"),
+        "campaigns": selectors.campaign_list(actor=actor),
+        "campaign_id": campaign_id,
+        "keep": [("month", first.strftime("%Y-%m"))],
     }
     return render(request, "outreach/calendar_month.html", context)
 
@@ -135,14 +151,17 @@ def _compose(
     actor = page_actor(request)
     accounts = list(selectors.account_list(actor=actor))
     campaigns = list(selectors.campaign_list(actor=actor))
-    form = PostForm(request.POST or None, initial=initial, accounts=accounts, campaigns=campaigns)
+    images = vault_image_list(actor=actor)
+    form = PostForm(request.POST or None, initial=initial, accounts=accounts, campaigns=campaigns, images=images)
     previews = None
+    content_preview = None
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             content = form.content()
             previews = selectors.post_previews(
                 actor=actor, text_vi=content.text_vi, text_en=content.text_en, account_ids=content.account_ids
             )
+            content_preview = post_content_preview(actor=actor, content=content)
         else:
             try:
                 post = save(form)
@@ -152,7 +171,15 @@ def _compose(
                 messages.success(request, _("The draft is saved."))
                 return redirect("outreach:detail", post_id=post.pk)
     status = 400 if request.method == "POST" and form.errors else 200
-    context = {"form": form, "title": title, "previews": previews, "has_accounts": bool(accounts), **(extra or {})}
+    context = {
+        "form": form,
+        "title": title,
+        "previews": previews,
+        "content_preview": None if content_preview is None or content_preview.empty else content_preview,
+        "has_accounts": bool(accounts),
+        "vault_images": images,
+        **(extra or {}),
+    }
     return render(request, "outreach/form.html", context, status=status)
 
 
@@ -242,6 +269,7 @@ def detail(request: HttpRequest, post_id: int) -> HttpResponse:
         },
         "links": selectors.approval_links(actor=actor, post=post),
         "evidence": selectors.post_evidence(actor=actor, post=post),
+        "content": post_content(post),
     }
     return render(request, "outreach/detail.html", context)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from chancery.outreach.content import version_sha256
 from chancery.outreach.enums import Language, StepMode
 from chancery.outreach.models import Approval, ApprovalStep, Post
 
@@ -39,7 +40,7 @@ def steps_of(post: Post) -> list[ApprovalStep]:
 
 def step_statuses(post: Post) -> list[StepStatus]:
     """Return every step of the post's workflow with the approvals that count for the current texts."""
-    digests = {language: text_sha256(post.text(language)) for language in Language.values}
+    digests = {language: version_sha256(post, language) for language in Language.values}
     approvals = [
         (step_id, lang, approver if approver is not None else -(link or 0), digest)
         for step_id, lang, approver, link, digest in Approval.objects.filter(post=post).values_list(

@@ -34,6 +34,8 @@ class CheckItem:
     name: str
     passed: bool
     detail: str
+    warning: bool = False
+    """A passing item that is acceptable but weaker than recommended (``chancery check`` shows WARN)."""
 
 
 def check_secret_key() -> CheckItem:
@@ -238,6 +240,22 @@ def check_vault_blob_store() -> CheckItem:
     return CheckItem(name, passed=True, detail=f"S3 bucket {settings.VAULT_S3_BUCKET!r} answers.")
 
 
+def check_malware_scanner() -> CheckItem:
+    """Uploads are scanned by clamd (or the scanner is off, said plainly); a configured clamd answers."""
+    from chancery.platform.antivirus import scanner_check
+
+    passed, detail = scanner_check()
+    return CheckItem("Malware scanning", passed=passed, detail=detail)
+
+
+_registered: dict[str, tuple[str, Callable[[], CheckItem], bool]] = {}
+
+
+def register_check(name: str, check: Callable[[], CheckItem], *, needs_database: bool = False) -> None:
+    """Add a domain's check to the checklist (from its ``deployment_checks`` module, discovered at run)."""
+    _registered[name] = (name, check, needs_database)
+
+
 CHECKS: tuple[tuple[str, Callable[[], CheckItem], bool], ...] = (
     ("Secret key", check_secret_key, False),
     ("Debug mode off", check_debug, False),
@@ -252,6 +270,7 @@ CHECKS: tuple[tuple[str, Callable[[], CheckItem], bool], ...] = (
     ("var/ permissions", check_var_permissions, False),
     ("Vault blob store", check_vault_blob_store, False),
     ("Backups", check_backups, False),
+    ("Malware scanning", check_malware_scanner, False),
 )
 """Every check, in report order: its name, its function, and whether it needs the database."""
 
@@ -263,9 +282,12 @@ def deployment_checklist() -> list[CheckItem]:
     raises is reported as failed with the error's type; database checks fail unrun when the database
     is unreachable.
     """
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("deployment_checks")
     items: list[CheckItem] = []
     database_up = False
-    for name, check, needs_database in CHECKS:
+    for name, check, needs_database in (*CHECKS, *(_registered[key] for key in sorted(_registered))):
         if needs_database and not database_up:
             items.append(CheckItem(name, passed=False, detail="Not checked: the database is unreachable."))
             continue

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 REFUSED_METHODS = frozenset({"TRACE", "TRACK", "CONNECT"})
+MACHINE_PATH_PREFIXES = ("/api/", "/taxii2/", "/tlog/")
+"""Paths read by programs, not browsers: over plain HTTP they get an error, never a redirect (ASVS V4.1.2)."""
 ALLOWED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
@@ -31,3 +35,32 @@ class PrivatePagesMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] += ", private"
         return response
+
+
+class HttpsRequiredMiddleware:
+    """With ``CHANCERY_SSL_REDIRECT`` on, refuse plain-HTTP requests to machine endpoints instead of redirecting.
+
+    Browsers asking for a page over HTTP are redirected by Django's SecurityMiddleware; an API, TAXII or
+    transparency-log client gets ``403`` problem+json (``/problems/https-required``), so a client that
+    sends credentials in clear text fails loudly instead of being silently fixed up. Sits before
+    SecurityMiddleware. Emits nothing.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Answer 403 problem+json for an insecure request to a machine path when redirects are on."""
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure() and request.path.startswith(MACHINE_PATH_PREFIXES):
+            from chancery.platform.api.problems import problem_response
+
+            response = problem_response(
+                request,
+                status=403,
+                slug="https-required",
+                title=_("HTTPS required"),
+                detail=_("This endpoint is served over HTTPS only; send the request to its https:// address."),
+            )
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+        return self.get_response(request)

@@ -69,6 +69,24 @@ class _HashingReader:
         return data
 
 
+class _MemberReader(_HashingReader):
+    """A member's reader: hashes what passes and reports damage found while the caller reads as ArchiveError.
+
+    The chunks are authenticated as the caller reads, so a damaged or truncated archive surfaces here, in
+    the caller's frame, as well as in the member iterator.
+    """
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return super().read(size)
+        except crypto.IntegrityError as exc:
+            msg = f"the archive is damaged: {exc}"
+            raise ArchiveError(msg) from None
+        except tarfile.TarError as exc:
+            msg = f"the archive's content is malformed: {exc}"
+            raise ArchiveError(msg) from None
+
+
 class _SealingFile:
     """A write-only file that seals what tarfile writes and passes it to ``out``."""
 
@@ -226,7 +244,7 @@ def _members(plaintext: crypto.Readable) -> Iterator[Member]:
                 if name in seen:
                     msg = f"the archive holds {name!r} twice"
                     raise ArchiveError(msg)
-                hashing = _HashingReader(handle)
+                hashing = _MemberReader(handle)
                 yield Member(name=name, size=info.size, reader=hashing)  # type: ignore[arg-type]
                 while hashing.read(COPY_BYTES):  # the consumer may not have read it all
                     pass

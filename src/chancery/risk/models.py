@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,18 @@ class Status(models.TextChoices):
 
 
 REVIEWED = (Status.ACCEPTED, Status.ADJUSTED)
+
+
+class Kind(models.TextChoices):
+    """What an assessment is about; every kind goes through the same draft, review and leadership path."""
+
+    CONFLICT = "conflict", _("Conflict risk")
+    CRISIS = "crisis", _("Currency-crash risk")
+    TRADE = "trade", _("Export forecast")
+    SENTIMENT = "sentiment", _("Initiative sentiment")
+
+
+PROBABILITY_KINDS = (Kind.CONFLICT, Kind.CRISIS)
 
 
 class RiskTier(models.TextChoices):
@@ -49,15 +62,24 @@ class ModelRun(models.Model):
 
 
 class Assessment(models.Model):
-    """A country's conflict risk from one model run; a draft until an analyst reviews it."""
+    """One AI output (conflict or crisis risk, export forecast, sentiment reading); a draft until reviewed.
+
+    ``probability`` is the headline of the probability kinds (conflict, crisis); trade and sentiment carry
+    theirs in ``value`` (US$ million; mean tone from -1 to 1) with ``value_low``/``value_high`` as the
+    interval at ``interval_level``; an analyst's adjustment goes in ``adjusted_probability`` or
+    ``adjusted_value`` accordingly.
+    """
 
     run = models.ForeignKey(ModelRun, on_delete=models.PROTECT, related_name="assessments")
-    country_iso3 = models.CharField(max_length=3, db_index=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CONFLICT, db_index=True)
+    subject = models.CharField(max_length=200, blank=True)
+    subject_id = models.PositiveIntegerField(null=True, blank=True)
+    country_iso3 = models.CharField(max_length=3, db_index=True, blank=True)
     country_name = models.CharField(max_length=120)
     model_name = models.CharField(max_length=80)
     model_version = models.CharField(max_length=20)
     data_cutoff = models.CharField(max_length=10)
-    horizon = models.CharField(max_length=10)
+    horizon = models.CharField(max_length=24)
     probability = models.FloatField()
     fatalities_low = models.FloatField()
     fatalities_median = models.FloatField()
@@ -65,8 +87,15 @@ class Assessment(models.Model):
     path = models.JSONField(default=list)
     drivers = models.JSONField(default=list)
     history = models.JSONField(default=list)
+    value = models.FloatField(null=True, blank=True)
+    value_low = models.FloatField(null=True, blank=True)
+    value_high = models.FloatField(null=True, blank=True)
+    interval_level = models.FloatField(default=0.8)
+    sample_size = models.PositiveIntegerField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
     adjusted_probability = models.FloatField(null=True, blank=True)
+    adjusted_value = models.FloatField(null=True, blank=True)
     rationale = models.TextField(blank=True)
     # SET_NULL: deleting an account never deletes or blocks the record; reviewer_username keeps who it was.
     reviewed_by = models.ForeignKey(
@@ -80,7 +109,29 @@ class Assessment(models.Model):
         ordering = ("country_name", "-created_at")
 
     def __str__(self) -> str:
-        return f"{self.country_iso3} {self.horizon} ({self.status})"
+        return f"{self.kind} {self.country_iso3 or self.subject} {self.horizon} ({self.status})"
+
+    @property
+    def is_probability(self) -> bool:
+        """True for the kinds whose headline is a probability (conflict, crisis)."""
+        return self.kind in PROBABILITY_KINDS
+
+    @property
+    def effective_value(self) -> float | None:
+        """The analyst's adjusted value when adjusted, else the model's (trade and sentiment)."""
+        return self.adjusted_value if self.adjusted_value is not None else self.value
+
+    @property
+    def headline(self) -> float:
+        """The reviewed figure of any kind: the effective probability or the effective value."""
+        if self.is_probability:
+            return self.effective_probability
+        return self.effective_value if self.effective_value is not None else math.nan
+
+    @property
+    def title(self) -> str:
+        """The country name, or the partner or initiative the assessment is about."""
+        return self.subject or self.country_name
 
     @property
     def effective_probability(self) -> float:
@@ -103,6 +154,18 @@ class Assessment(models.Model):
         items: list[dict[str, Any]] = self.drivers
         return [str(item.get(key, "")) for item in items]
 
+    def driver_evidence(self, language: str) -> list[tuple[str, str]]:
+        """Return each driver's (sentence, evidence) in ``language``: the push and the indicator behind it."""
+        vi = language.startswith("vi")
+        items: list[dict[str, Any]] = self.drivers
+        return [
+            (
+                str(item.get("text_vi" if vi else "text_en", "")),
+                str(item.get("evidence_vi" if vi else "evidence_en", "") or ""),
+            )
+            for item in items
+        ]
+
 
 LEVEL_LABELS = {
     "low": _("Low"),
@@ -124,11 +187,12 @@ def risk_level(probability: float) -> str:
 
 
 class AIEvent(models.Model):
-    """The AI event log: every model run and every review, metadata only."""
+    """The AI event log: every model run, every review and every marked change of a reviewed figure (metadata only)."""
 
     class Kind(models.TextChoices):
         RUN = "run", _("Model run")
         REVIEW = "review", _("Review")
+        ALERT = "alert", _("Marked change")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     model_name = models.CharField(max_length=80)

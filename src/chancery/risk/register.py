@@ -32,4 +32,36 @@ DEFAULT_USE_CASES: list[dict[str, str]] = [
         ),
         "beats_baselines": "yes overall, not every year (see docs/models/forecast_trade.md)",
     },
+    {
+        "model_name": "currency-crash-logit",
+        "purpose": (
+            "Estimate, for each FRED currency, the probability of a currency crash (a fall of 25 % or more "
+            "against the US dollar, 10 points worse than the year before) in the next two years, so analysts "
+            "can see market risks to partners. Advisory only: analysts review every estimate."
+        ),
+        "owner": "Department of Multilateral Economic Cooperation",
+        "risk_tier": "medium",
+        "impact_assessment": (
+            "Trains on FRED exchange rates and World Bank indicators only (redistributable; the JST-based "
+            "banking model is not used in the product, its licence being non-commercial). Ranks crashes best "
+            "in the 1986-2000 backtest (AUROC 0.702 vs 0.680 for past depreciation) but loses on Brier score "
+            "and rests on 17 events: within noise. Aggregate public data only; human review is mandatory."
+        ),
+        "beats_baselines": "not clearly (AUROC better, Brier worse; see docs/models/forecast_crises.md)",
+    },
+    {
+        "model_name": "initiative-sentiment",
+        "purpose": (
+            "Read the volume and tone of news and social posts about each foreign-policy initiative, with "
+            "intervals and sample sizes, as a draft an analyst reviews before leadership sees it."
+        ),
+        "owner": "Press and Information Department",
+        "risk_tier": "medium",
+        "impact_assessment": (
+            "Aggregates the intelligence pipeline's sentiment scores (see the sentiment model cards); small "
+            "samples are flagged and the 95 % interval is shown. Public items only, no profiling of people. "
+            "Errors could misread public opinion; mitigated by mandatory review and visible sample sizes."
+        ),
+        "beats_baselines": "n/a (a measurement, not a forecast; see docs/models/sentiment_*.md)",
+    },
 ]

@@ -16,4 +16,6 @@ urlpatterns = [
     path("register.csv", views.register_csv, name="register_csv"),
     path("register/<str:model_name>/", views.register_edit, name="register_edit"),
     path("run/", views.run, name="run"),
+    path("alerts/", views.alerts, name="alerts"),
+    path("initiatives/<int:initiative_id>/draft/", views.sentiment_draft, name="sentiment_draft"),
 ]

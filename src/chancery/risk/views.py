@@ -20,6 +20,7 @@ from chancery.platform.http import page_actor
 from chancery.risk import selectors, services
 from chancery.risk.engine import DEMO_DATA
 from chancery.risk.forms import ReviewForm, ScenarioForm, UseCaseForm
+from chancery.risk.models import Kind
 from chancery.risk.tiles import TILE, tile_position
 from chancery_analytics.forecast.data import DataError
 from chancery_analytics.forecast.scenario import OUTSIDE, scenario_run
@@ -46,16 +47,17 @@ COLOURS = {"low": "#d9f0d3", "elevated": "#fee08b", "high": "#fc8d59", "very_hig
 @login_required
 @guarded
 def world(request: HttpRequest) -> HttpResponse:
-    """The leadership view: reviewed assessments only, as a table and an SVG tile map."""
+    """The leadership view: reviewed assessments of every kind only, with the conflict map as SVG and a table."""
     actor = page_actor(request)
-    rows = list(selectors.reviewed_list(actor=actor))
+    view = selectors.leadership_view(actor=actor)
     spare = [0]
     tiles = []
-    for row in rows:
+    for row in view.conflict:
         x, y = tile_position(row.country_iso3, spare)
         tiles.append({"row": row, "x": x, "y": y, "colour": COLOURS[row.level]})
     context = {
-        "rows": rows,
+        "rows": view.conflict,
+        "view": view,
         "tiles": tiles,
         "tile": TILE - 2,
         "width": 28 * TILE,
@@ -69,7 +71,7 @@ def world(request: HttpRequest) -> HttpResponse:
 @login_required
 @guarded
 def country(request: HttpRequest, code: str) -> HttpResponse:
-    """A country's reviewed risk with its forecast path, drivers, history, agreements and trade exposure."""
+    """A country's reviewed risks: forecast path, drivers with their evidence, history, stories, agreements, trade."""
     actor = page_actor(request)
     try:
         risk = selectors.country_risk(actor=actor, code=code)
@@ -86,11 +88,23 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
     language = get_language() or "en"
     context = {
         "risk": risk,
-        "drivers": risk.reviewed.driver_texts(language) if risk.reviewed else [],
+        "drivers": risk.reviewed.driver_evidence(language) if risk.reviewed else [],
+        "crisis_drivers": risk.crisis.driver_evidence(language) if risk.crisis else [],
+        "trade_drivers": risk.trade.driver_evidence(language) if risk.trade else [],
         "baselines": selectors.baseline_verdict(risk.reviewed.model_name) if risk.reviewed else "",
         "agreements": agreements,
+        "can_read_stories": access.can(actor, "intelligence.view"),
     }
     return render(request, "risk/country.html", context)
+
+
+@login_required
+@guarded
+def alerts(request: HttpRequest) -> HttpResponse:
+    """Marked changes of reviewed figures (raised by reviews; drafts never raise one)."""
+    actor = page_actor(request)
+    context = {"alerts": selectors.alert_list(actor=actor)[:200], "can_review": access.can(actor, "risk.review")}
+    return render(request, "risk/alerts.html", context)
 
 
 @login_required
@@ -98,8 +112,19 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """The review queue: drafts awaiting an analyst's decision."""
     actor = page_actor(request)
-    drafts = selectors.draft_list(actor=actor)
-    context = {"drafts": drafts[:300], "count": drafts.count(), "can_run": access.can(actor, "risk.run")}
+    kind = request.GET.get("kind", "")
+    try:
+        drafts = selectors.draft_list(actor=actor, kind=kind)
+    except InvalidInput:
+        raise Http404 from None
+    counts = selectors.draft_counts(actor=actor)
+    context = {
+        "drafts": drafts[:300],
+        "count": drafts.count(),
+        "kinds": [(value, label, counts.get(value, 0)) for value, label in Kind.choices],
+        "kind": kind,
+        "can_run": access.can(actor, "risk.run"),
+    }
     return render(request, "risk/queue.html", context)
 
 
@@ -121,6 +146,7 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 decision=form.cleaned_data["decision"],
                 rationale=form.cleaned_data["rationale"] or "",
                 adjusted_probability=form.cleaned_data["adjusted_probability"],
+                adjusted_value=form.cleaned_data["adjusted_value"],
             )
         except DomainError as error:
             for field, errors in error.errors.items():
@@ -135,7 +161,7 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     context = {
         "assessment": assessment,
         "form": form,
-        "drivers": assessment.driver_texts(language),
+        "drivers": assessment.driver_evidence(language),
         "baselines": selectors.baseline_verdict(assessment.model_name),
     }
     return render(request, "risk/review.html", context)
@@ -147,22 +173,34 @@ def scenario(request: HttpRequest) -> HttpResponse:
     """The trade scenario tool; a shock outside the data's range is flagged plainly."""
     actor = page_actor(request)
     access.require(actor, "risk.review")
-    form = ScenarioForm(request.GET or None)
+    form = ScenarioForm(request.GET or None, agreements=selectors.scenario_agreement_options(actor=actor))
     result = None
     if request.GET and form.is_valid():
+        partner = form.cleaned_data["partner"].strip()
         try:
+            choice = selectors.scenario_agreement_choice(
+                actor=actor, key=form.cleaned_data["agreement"] or "", partner=partner
+            )
             result = scenario_run(
                 DEMO_DATA,
-                partner=form.cleaned_data["partner"].strip(),
+                partner=partner,
                 currency_change_pct=form.cleaned_data["currency"],
                 commodity=form.cleaned_data["commodity"],
                 commodity_change_pct=form.cleaned_data["commodity_change"],
+                agreement_choice=choice,
             )
+        except InvalidInput as error:
+            for field, errors in error.errors.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
         except (DataError, ValueError) as error:
             form.add_error(None, str(error))
+    language = get_language() or "en"
     context = {
         "form": form,
         "result": result,
+        "notes": result.notes_in(language) if result else [],
+        "warnings": result.warnings_in(language) if result else [],
         "outside": OUTSIDE,
         "partners": selectors.trade_partner_names(),
     }
@@ -229,7 +267,27 @@ def register_csv(request: HttpRequest) -> HttpResponse:
 @guarded
 @require_POST
 def run(request: HttpRequest) -> HttpResponse:
-    """Run the models now (administrators)."""
-    services.forecast_run(actor=page_actor(request))
+    """Run the models now (administrators): conflict, crisis and trade drafts, then initiative readings."""
+    actor = page_actor(request)
+    try:
+        services.forecast_run_all(actor=actor)
+    except InvalidInput as error:
+        messages.error(request, error.detail)
+        return redirect("risk:queue")
+    services.sentiment_draft_all(actor=actor)
     messages.success(request, _("Forecasts refreshed; new drafts await review."))
     return redirect("risk:queue")
+
+
+@login_required
+@guarded
+@require_POST
+def sentiment_draft(request: HttpRequest, initiative_id: int) -> HttpResponse:
+    """Send an initiative's current sentiment reading to the review queue as a draft (analysts)."""
+    try:
+        assessment = services.sentiment_draft(actor=page_actor(request), initiative_id=initiative_id)
+    except InvalidInput as error:
+        messages.error(request, error.detail)
+        return redirect("intelligence:initiative", initiative_id=initiative_id)
+    messages.success(request, _("The reading awaits an analyst's review."))
+    return redirect("risk:review", assessment_id=assessment.pk)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from chancery.audit.enums import Outcome
 from chancery.audit.services import audit_record
 from chancery.identity.crypto import secret_decrypt, secret_encrypt
+from chancery.missions.selectors import partner_organisation_list
 from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.platform.errors import InvalidInput
@@ -56,6 +57,16 @@ class _Bearer(requests.auth.AuthBase):
         return request
 
 
+class _TrustAdapter(requests.adapters.HTTPAdapter):
+    """Verifies partner certificates against the system roots plus ``CHANCERY_CA_BUNDLE``."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        from chancery.platform.tls import client_ssl_context
+
+        kwargs["ssl_context"] = client_ssl_context()
+        super().init_poolmanager(*args, **kwargs)
+
+
 class Taxii2ClientSource:
     """A partner's TAXII 2.1 collection, read with the OASIS ``taxii2-client`` library."""
 
@@ -75,6 +86,7 @@ class Taxii2ClientSource:
             seen.append(response.headers.get("X-TAXII-Date-Added-Last", ""))
 
         conn = _HTTPConnection(auth=_Bearer(self.token), version="2.1")
+        conn.session.mount("https://", _TrustAdapter())
         conn.session.hooks["response"].append(remember)
         remote = RemoteCollection(self.collection_url, conn=conn)
         filters: dict[str, Any] = {"added_after": added_after} if added_after else {}
@@ -94,13 +106,15 @@ def feed_create(
 
     Needs ``threatintel.manage``; ``collection_url`` must be an http(s) URL ending at a collection. The
     token is stored encrypted (AES-256-GCM, key derived from ``SECRET_KEY``). Emits
-    ``threatintel.feed_created`` (never the token).
+    ``threatintel.feed_created`` (never the token). ``partner_id`` must be a partner organisation.
     """
     access.require(actor, "threatintel.manage")
     if not collection_url.startswith(("https://", "http://")):
         raise InvalidInput(_("The feed could not be saved."), errors={"collection_url": [_("Give an http(s) URL.")]})
     if not name.strip():
         raise InvalidInput(_("The feed could not be saved."), errors={"name": [_("Give a name.")]})
+    if not partner_organisation_list(actor=actor).filter(pk=partner_id).exists():
+        raise InvalidInput(_("The feed could not be saved."), errors={"partner": [_("Choose a partner organisation.")]})
     with transaction.atomic():
         feed = PartnerFeed.objects.create(
             name=name.strip()[:200],

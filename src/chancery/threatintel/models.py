@@ -126,3 +126,27 @@ class PartnerFeed(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ObjectRead(models.Model):
+    """What a partner organisation was served from a collection over TAXII on one day (recorded when served).
+
+    One row per (collection, organisation, day): the number of requests that returned objects and the
+    number of object versions returned. Manifests and version lists are not counted (they carry no object).
+    """
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "missions.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    requests = models.PositiveIntegerField(_("requests"), default=0)
+    served = models.PositiveIntegerField(_("objects served"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "organisation", "day"], name="threatintel_one_read_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection_id}:{self.organisation_id}:{self.day}"

@@ -8,11 +8,11 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from chancery.platform.actor import Actor
 from chancery.platform.enums import TLP
 from chancery.platform.errors import InvalidInput, NotFound
 from chancery.threatintel.enums import Source
-from chancery.threatintel.models import Collection, PartnerFeed, StixObject, UploadStatus
+from chancery.threatintel.models import Collection, Membership, ObjectRead, PartnerFeed, StixObject, UploadStatus
 from chancery.threatintel.permissions import is_partner
 from chancery.threatintel.stix import bundle_make, tlp_marking_object
 
@@ -92,7 +92,7 @@ def object_filter_parse(params: dict[str, str]) -> ObjectFilter:
 
     versions = listed("match[version]") or ("last",)
     for version in versions:
-        if version not in {"last", "all"}:
+        if version not in {"last", "first", "all"}:
             _timestamp(version, "match[version]")
     return ObjectFilter(
         added_after=_timestamp(params["added_after"], "added_after") if params.get("added_after") else None,
@@ -127,6 +127,29 @@ def _objects_for(actor: Actor, collection: Collection) -> QuerySet[StixObject]:
     return queryset
 
 
+def version_match(versions: tuple[str, ...]) -> Q:
+    """Return the condition for TAXII ``match[version]`` values: ``last``, ``first``, ``all`` or timestamps.
+
+    Raises :class:`InvalidInput` (field ``match[version]``) for a value that is none of these.
+    """
+    if "all" in versions:
+        return Q()
+    wanted = Q(pk__in=[])
+    for version in versions:
+        if version == "last":
+            wanted |= Q(is_latest=True)
+        elif version == "first":
+            earlier = StixObject.objects.filter(
+                collection_id=OuterRef("collection_id"),
+                stix_id=OuterRef("stix_id"),
+                modified_at__lt=OuterRef("modified_at"),
+            )
+            wanted |= Q(~Exists(earlier))
+        else:
+            wanted |= Q(modified_at=_timestamp(version, "match[version]"))
+    return wanted
+
+
 def object_page(*, actor: Actor, collection: Collection, filters: ObjectFilter) -> ObjectPage:
     """Return one page of the collection's objects by date added, filtered as TAXII 2.1 asks.
 
@@ -142,12 +165,7 @@ def object_page(*, actor: Actor, collection: Collection, filters: ObjectFilter) 
         queryset = queryset.filter(stix_id__in=filters.ids)
     if filters.types:
         queryset = queryset.filter(stix_type__in=filters.types)
-    if "all" not in filters.versions:
-        wanted = Q(is_latest=True) if "last" in filters.versions else Q(pk__in=[])
-        for version in filters.versions:
-            if version != "last":
-                wanted |= Q(modified_at=_timestamp(version, "match[version]"))
-        queryset = queryset.filter(wanted)
+    queryset = queryset.filter(version_match(filters.versions))
     rows = list(queryset.order_by("date_added", "pk")[: filters.limit + 1])
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
@@ -233,3 +251,61 @@ def exchange_activity_list(*, actor: Actor, since: datetime) -> list[ExchangeAct
         ExchangeActivity(title=row.title, imported=row.imported, pulled=row.pulled, published=row.published)
         for row in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerReads:
+    """What one partner organisation pulled from one collection over TAXII in a window."""
+
+    collection: str
+    organisation_en: str
+    organisation_vi: str
+    requests: int
+    served: int
+
+
+def exchange_reads_list(*, actor: Actor, since: date) -> list[PartnerReads]:
+    """Return, per collection and partner organisation, the TAXII requests that served objects since ``since``.
+
+    Counts what partners actually fetched (object versions returned by "get objects" and "get an object"),
+    as recorded when served. Needs ``threatintel.manage``; raises PermissionDenied otherwise. One query.
+    Emits nothing.
+    """
+    access.require(actor, "threatintel.manage")
+    rows = (
+        ObjectRead.objects.filter(day__gte=since)
+        .values(
+            "collection_id", "collection__title", "organisation_id", "organisation__name_en", "organisation__name_vi"
+        )
+        .annotate(requests=Sum("requests"), served=Sum("served"))
+        .order_by("collection__title", "collection_id", "organisation__name_en", "organisation_id")
+    )
+    return [
+        PartnerReads(
+            collection=row["collection__title"],
+            organisation_en=row["organisation__name_en"],
+            organisation_vi=row["organisation__name_vi"],
+            requests=row["requests"] or 0,
+            served=row["served"] or 0,
+        )
+        for row in rows
+    ]
+
+
+def membership_list(*, actor: Actor, collection: Collection) -> QuerySet[Membership]:
+    """Return the partner organisations that are members of ``collection``, by code.
+
+    Needs ``threatintel.manage`` (members are not disclosed to partners). Emits nothing.
+    """
+    access.require(actor, "threatintel.manage")
+    members = Membership.objects.filter(collection=collection).select_related("organisation")
+    return members.order_by("organisation__code")
+
+
+def feed_get(*, actor: Actor, feed_id: int) -> PartnerFeed:
+    """Return one partner feed. Needs ``threatintel.manage``; :class:`NotFound` when missing. Emits nothing."""
+    access.require(actor, "threatintel.manage")
+    feed = PartnerFeed.objects.select_related("partner", "target").filter(pk=feed_id).first()
+    if feed is None:
+        raise NotFound
+    return feed

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -23,10 +24,12 @@ from chancery.missions.selectors import partner_organisation_list
 from chancery.platform import access
 from chancery.platform.actor import Actor
 from chancery.platform.enums import TLP
-from chancery.platform.errors import InvalidInput
+from chancery.platform.errors import InvalidInput, NotFound, PermissionDenied
 from chancery.threatintel.enums import Source
-from chancery.threatintel.models import Collection, Membership, StixObject, UploadStatus
+from chancery.threatintel.models import Collection, Membership, ObjectRead, StixObject, UploadStatus
+from chancery.threatintel.permissions import is_partner
 from chancery.threatintel.stix import StixInvalid, bundle_objects, stix_validate
+from chancery.transparency.services import tlog_append_on_commit
 
 MAX_BUNDLE_BYTES = 10 * 1024 * 1024
 
@@ -291,3 +294,69 @@ def stix_indicators_create(
         actor=actor, collection=collection, objects=objects, source=source, source_detail=source_detail
     )
     return [entry["id"] for entry in result.successes if entry["id"].startswith("indicator--")]
+
+
+def stix_object_delete(*, actor: Actor, collection: Collection, stix_id: str, versions: tuple[str, ...]) -> int:
+    """Delete the versions of ``stix_id`` that ``versions`` matches (TAXII 2.1 section 5.7); return how many.
+
+    ``versions`` are TAXII ``match[version]`` values (``all``, ``last``, ``first``, timestamps; the TAXII
+    view passes ``all`` when the request names none). Needs ``threatintel.view`` and ``threatintel.add`` on
+    the collection; a partner may delete only versions its own organisation added (:class:`PermissionDenied`
+    otherwise, and nothing is deleted). Raises :class:`NotFound` when nothing matches (TLP:RED objects do not
+    exist for partners). The newest remaining version becomes the latest. Emits
+    ``threatintel.object_deleted`` and a transparency-log leaf with the deleted version stamps.
+    """
+    from chancery.threatintel.selectors import version_match
+
+    access.require(actor, "threatintel.view", collection)
+    access.require(actor, "threatintel.add", collection)
+    with transaction.atomic():
+        same_id = StixObject.objects.select_for_update().filter(collection=collection, stix_id=stix_id)
+        if is_partner(actor):
+            same_id = same_id.exclude(tlp=TLP.RED)
+        matched = list(same_id.filter(version_match(versions)).order_by("modified_at"))
+        if not matched:
+            raise NotFound
+        if is_partner(actor) and any(row.source_organisation_id != actor.organisation_id for row in matched):
+            raise PermissionDenied
+        deleted = [row.version for row in matched]
+        StixObject.objects.filter(pk__in=[row.pk for row in matched]).delete()
+        remaining = StixObject.objects.filter(collection=collection, stix_id=stix_id)
+        newest = remaining.aggregate(newest=Max("modified_at"))["newest"]
+        if newest is not None:
+            remaining.update(is_latest=False)
+            remaining.filter(modified_at=newest).update(is_latest=True)
+        audit_record(
+            actor=actor,
+            action="threatintel.object_deleted",
+            object_type="threatintel.collection",
+            object_id=collection.pk,
+            detail={"stix_id": stix_id, "versions": len(deleted)},
+        )
+        tlog_append_on_commit(
+            record_type="threatintel.object_deleted",
+            record_id=stix_id,
+            fields={"collection": str(collection.uuid), "versions": deleted, "organisation_id": actor.organisation_id},
+        )
+    return len(deleted)
+
+
+def taxii_read_record(*, actor: Actor, collection: Collection, served: int) -> None:
+    """Count ``served`` object versions returned to a partner from ``collection`` today (recorded when served).
+
+    Only partners' reads are counted (the exchange figure of the security dashboard); nothing happens for
+    internal callers or when nothing was served. A counter, not a record: the request itself is already
+    audited as the use of an API token, so this emits nothing.
+    """
+    if served <= 0 or not is_partner(actor) or actor.organisation_id is None:
+        return
+    key = {"collection": collection, "organisation_id": actor.organisation_id, "day": timezone.localdate()}
+    bump = {"requests": F("requests") + 1, "served": F("served") + served}
+    with transaction.atomic():
+        if ObjectRead.objects.filter(**key).update(**bump):
+            return
+        try:
+            with transaction.atomic():
+                ObjectRead.objects.create(**key, requests=1, served=served)
+        except IntegrityError:  # another request created today's row first
+            ObjectRead.objects.filter(**key).update(**bump)

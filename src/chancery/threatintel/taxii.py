@@ -177,7 +177,7 @@ def _page_headers(page: selectors.ObjectPage) -> dict[str, str]:
     return headers
 
 
-def _envelope(page: selectors.ObjectPage, items: list[dict[str, Any]], key: str = "objects") -> dict[str, Any]:
+def _envelope(page: selectors.ObjectPage, items: list[Any], key: str = "objects") -> dict[str, Any]:
     if not items:
         return {}
     document: dict[str, Any] = {"more": page.more, key: items}
@@ -186,10 +186,12 @@ def _envelope(page: selectors.ObjectPage, items: list[dict[str, Any]], key: str 
     return document
 
 
-def _page(request: HttpRequest, actor: Actor, collection_id: str, **extra: str) -> selectors.ObjectPage:
+def _page(
+    request: HttpRequest, actor: Actor, collection_id: str, **extra: str
+) -> tuple[Collection, selectors.ObjectPage]:
     found = selectors.collection_get(actor=actor, collection_id=collection_id)
     params: dict[str, str] = {key: str(value) for key, value in request.GET.items()} | extra
-    return selectors.object_page(actor=actor, collection=found, filters=selectors.object_filter_parse(params))
+    return found, selectors.object_page(actor=actor, collection=found, filters=selectors.object_filter_parse(params))
 
 
 def _status_resource(status: UploadStatus) -> dict[str, Any]:
@@ -224,18 +226,47 @@ def objects(request: HttpRequest, actor: Actor, collection_id: str) -> HttpRespo
         found = selectors.collection_get(actor=actor, collection_id=collection_id)
         status = services.taxii_upload(actor=actor, collection=found, envelope=envelope)
         return _response(_status_resource(status), status=202)
-    page = _page(request, actor, collection_id)
+    found, page = _page(request, actor, collection_id)
+    services.taxii_read_record(actor=actor, collection=found, served=len(page.objects))
+    return _response(_envelope(page, [row.body for row in page.objects]), headers=_page_headers(page))
+
+
+@require_http_methods(["GET", "DELETE"])
+@taxii_view
+def object_detail(request: HttpRequest, actor: Actor, collection_id: str, object_id: str) -> HttpResponse:
+    """Get an object (section 5.5) or delete it (section 5.7); 404 when no version matches.
+
+    Deleting needs write access (403 otherwise; a partner deletes only what its organisation added) and
+    removes every version unless ``match[version]`` narrows it. It answers 200 with no body.
+    """
+    if request.method == "DELETE":
+        found = selectors.collection_get(actor=actor, collection_id=collection_id)
+        params = {key: str(value) for key, value in request.GET.items()}
+        versions = selectors.object_filter_parse({"match[version]": params.get("match[version]", "all")}).versions
+        services.stix_object_delete(actor=actor, collection=found, stix_id=object_id, versions=versions)
+        response = HttpResponse(b"", status=200, content_type=MEDIA_TYPE)
+        response["Cache-Control"] = "no-store"
+        return response
+    found, page = _page(request, actor, collection_id, **{"match[id]": object_id})
+    if not page.objects:
+        raise NotFound
+    services.taxii_read_record(actor=actor, collection=found, served=len(page.objects))
     return _response(_envelope(page, [row.body for row in page.objects]), headers=_page_headers(page))
 
 
 @require_http_methods(["GET"])
 @taxii_view
-def object_detail(request: HttpRequest, actor: Actor, collection_id: str, object_id: str) -> HttpResponse:
-    """Get an object (section 5.5): its versions per match[version]; 404 when there is none."""
-    page = _page(request, actor, collection_id, **{"match[id]": object_id})
+def object_versions(request: HttpRequest, actor: Actor, collection_id: str, object_id: str) -> HttpResponse:
+    """Get an object's versions (section 5.8): its ``modified`` stamps by date added, paginated.
+
+    Takes ``added_after``, ``limit`` and ``next``; 404 when the object has no version the caller may read.
+    """
+    _found, page = _page(request, actor, collection_id, **{"match[id]": object_id, "match[version]": "all"})
     if not page.objects:
         raise NotFound
-    return _response(_envelope(page, [row.body for row in page.objects]), headers=_page_headers(page))
+    return _response(
+        _envelope(page, [row.version for row in page.objects], key="versions"), headers=_page_headers(page)
+    )
 
 
 def _manifest_record(row: StixObject) -> dict[str, Any]:
@@ -251,7 +282,7 @@ def _manifest_record(row: StixObject) -> dict[str, Any]:
 @taxii_view
 def manifest(request: HttpRequest, actor: Actor, collection_id: str) -> HttpResponse:
     """Get object manifests (section 5.6), filtered and paginated like the objects."""
-    page = _page(request, actor, collection_id)
+    _found, page = _page(request, actor, collection_id)
     items = [_manifest_record(row) for row in page.objects]
     return _response(_envelope(page, items), headers=_page_headers(page))
 

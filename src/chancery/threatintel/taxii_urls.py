@@ -17,5 +17,10 @@ urlpatterns = [
     path(f"{root}/collections/<str:collection_id>/", taxii.collection, name="collection"),
     path(f"{root}/collections/<str:collection_id>/objects/", taxii.objects, name="objects"),
     path(f"{root}/collections/<str:collection_id>/objects/<str:object_id>/", taxii.object_detail, name="object"),
+    path(
+        f"{root}/collections/<str:collection_id>/objects/<str:object_id>/versions/",
+        taxii.object_versions,
+        name="object_versions",
+    ),
     path(f"{root}/collections/<str:collection_id>/manifest/", taxii.manifest, name="manifest"),
 ]

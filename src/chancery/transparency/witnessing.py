@@ -15,6 +15,7 @@ import httpx
 from django.conf import settings
 from django.db.models import Max
 
+from chancery.platform.tls import client_ssl_context
 from chancery.transparency.models import Cosignature, SignedCheckpoint
 from chancery.transparency.services import cosignature_store
 from chancery.transparency.store import DatabaseNodeStore
@@ -88,7 +89,7 @@ def checkpoint_witness(*, checkpoint: SignedCheckpoint, client: httpx.Client | N
     if policy is None:
         return []
     cosignatures = []
-    with client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as http:
+    with client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False, verify=client_ssl_context()) as http:
         for witness in policy.witnesses.values():
             if not witness.url:
                 continue

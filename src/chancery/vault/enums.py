@@ -14,6 +14,10 @@ class FileType(models.TextChoices):
     TEXT = "text/plain", _("Plain text")
     MARKDOWN = "text/markdown", _("Markdown")
     HTML = "text/html", _("HTML")
+    PNG = "image/png", _("PNG image")
+    JPEG = "image/jpeg", _("JPEG image")
+    GIF = "image/gif", _("GIF image")
+    WEBP = "image/webp", _("WebP image")
 
 
 EXTENSIONS: dict[str, frozenset[str]] = {
@@ -22,11 +26,18 @@ EXTENSIONS: dict[str, frozenset[str]] = {
     FileType.TEXT: frozenset({".txt", ".text"}),
     FileType.MARKDOWN: frozenset({".md", ".markdown"}),
     FileType.HTML: frozenset({".html", ".htm"}),
+    FileType.PNG: frozenset({".png"}),
+    FileType.JPEG: frozenset({".jpg", ".jpeg"}),
+    FileType.GIF: frozenset({".gif"}),
+    FileType.WEBP: frozenset({".webp"}),
 }
 """File-name extensions allowed for each detected type."""
 
 TEXT_TYPES = frozenset({FileType.TEXT, FileType.MARKDOWN, FileType.HTML})
 """Types whose content is text (redlines, watermark by a header line)."""
+
+IMAGE_TYPES = frozenset({FileType.PNG, FileType.JPEG, FileType.GIF, FileType.WEBP})
+"""Image types (no text to index; published images lose their metadata first, see outreach)."""
 
 
 class Language(models.TextChoices):

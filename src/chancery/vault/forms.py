@@ -16,7 +16,9 @@ from chancery.vault.enums import Language
 class UploadForm(forms.Form):
     """A new document and its first file. Classification choices stop at the uploader's clearance."""
 
-    file = forms.FileField(label=_("File"), help_text=_("PDF, DOCX, plain text, Markdown or HTML."))
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, DOCX, plain text, Markdown, HTML or an image (PNG, JPEG, GIF, WebP).")
+    )
     title_vi = forms.CharField(label=_("Title (Vietnamese)"), max_length=300, required=False)
     title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
     description_vi = forms.CharField(

@@ -19,7 +19,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.module_loading import autodiscover_modules
 
-from chancery.vault.sealing import keyring
+from chancery.vault.sealing import kek_rewrap
 
 _holders: dict[str, KeyHolder] = {}
 
@@ -54,13 +54,11 @@ def holder_rewrap_batch(holder: KeyHolder, *, kek_id: str, batch: int) -> int:
     One transaction with the rows locked; returns how many were rewrapped (fewer than ``batch``: done).
     Content is never touched: only the wrapped key and its KEK id change.
     """
-    ring = keyring()
     with transaction.atomic():
         rows = list(_live(holder).select_for_update().exclude(kek_id=kek_id).order_by("pk")[:batch])
         for row in rows:
             context = holder.wrap_context(row.key_id)
-            data_key = ring.unwrap(row.kek_id, bytes(row.wrapped_key), context=context)
-            row.kek_id, row.wrapped_key = ring.wrap(data_key, context=context)
+            row.kek_id, row.wrapped_key = kek_rewrap(row.kek_id, bytes(row.wrapped_key), context=context)
         holder.model._default_manager.bulk_update(rows, ["kek_id", "wrapped_key"])
     return len(rows)
 

@@ -196,15 +196,19 @@ def keyring_add_active(path: Path) -> KeyEncryptionKey:
         return new
 
 
-def keyring_retire(path: Path, kek_id: str) -> KeyEncryptionKey:
-    """Erase the material of inactive key ``kek_id`` and record when (the caller checks it is unused)."""
+def keyring_retire(path: Path, kek_id: str, *, superseded: bool = False) -> KeyEncryptionKey:
+    """Erase the material of inactive key ``kek_id`` and record when (the caller checks it is unused).
+
+    ``superseded`` allows retiring the file's active key once another back-end (Vault Transit) wraps
+    new keys instead.
+    """
     with _locked(path):
         current = _read(path)
         if current is None:
             msg = "there is no keyring"
             raise KeyringError(msg)
         target = current.get(kek_id)
-        if target.active:
+        if target.active and not superseded:
             msg = f"key-encryption key {kek_id} is active; rotate before retiring it"
             raise KeyringError(msg)
         retired = KeyEncryptionKey(

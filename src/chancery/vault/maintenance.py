@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -14,7 +13,7 @@ from chancery.platform.actor import Actor
 from chancery.vault import sealing
 from chancery.vault.blobs import blob_store
 from chancery.vault.key_holders import holder_rewrap_batch, kek_ids_in_use, key_holders
-from chancery.vault.keyring import keyring_add_active, keyring_retire
+from chancery.vault.keyring import KeyringError
 from chancery.vault.models import DocumentVersion
 
 REWRAP_BATCH = 500
@@ -38,7 +37,7 @@ def keys_rotate(*, actor: Actor, retire: bool = True) -> RotationReport:
     readable under its recorded KEK, and a second run finishes the job). Emits ``vault.keys_rotated``.
     """
     access.require(actor, "vault.keys")
-    new = keyring_add_active(Path(settings.VAULT_KEYRING_FILE))
+    new = sealing.kek_rotate()
     rewrapped = 0
     for holder in key_holders():
         while True:
@@ -70,7 +69,10 @@ def keys_retire_unused(*, actor: Actor) -> list[str]:
     for kek in ring.keys:
         if kek.active or kek.key is None or kek.id in in_use:
             continue
-        keyring_retire(Path(settings.VAULT_KEYRING_FILE), kek.id)
+        try:
+            sealing.kek_retire(kek.id)
+        except KeyringError:  # Transit retires versions oldest first: one still needed holds the rest back
+            continue
         retired.append(kek.id)
         with transaction.atomic():
             audit_record(actor=actor, action="vault.key_retired", object_type="vault.keyring", object_id=kek.id)

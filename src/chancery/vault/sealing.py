@@ -7,6 +7,7 @@ memory, wrapped under the keyring's active key-encryption key before it is store
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,7 +19,17 @@ from django.utils.translation import gettext as _
 from chancery.platform.errors import InvalidInput
 from chancery.vault import crypto
 from chancery.vault.blobs import BlobNotFound, BlobStore, blob_store
-from chancery.vault.keyring import Keyring, KeyringError, keyring_load
+from chancery.vault.kek_transit import TransitConfig, TransitKeyring, transit_keyring
+from chancery.vault.keyring import (
+    KeyEncryptionKey,
+    Keyring,
+    KeyringError,
+    keyring_add_active,
+    keyring_load,
+    keyring_retire,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +45,49 @@ class SealedBlob:
     sha256: str
 
 
-def keyring() -> Keyring:
-    """Return the configured keyring (created at first use)."""
+def transit_config() -> TransitConfig:
+    """Return the Vault Transit settings (``CHANCERY_VAULT_TRANSIT_*``)."""
+    return TransitConfig(
+        url=settings.VAULT_TRANSIT_URL,
+        mount=settings.VAULT_TRANSIT_MOUNT,
+        key=settings.VAULT_TRANSIT_KEY,
+        token=settings.VAULT_TRANSIT_TOKEN,
+        role_id=settings.VAULT_TRANSIT_ROLE_ID,
+        secret_id=settings.VAULT_TRANSIT_SECRET_ID,
+        ca_file=settings.VAULT_TRANSIT_CA_FILE,
+        timeout=float(settings.VAULT_TRANSIT_TIMEOUT_SECONDS),
+    )
+
+
+def keyring() -> Keyring | TransitKeyring:
+    """Return the configured KEK back-end: the keyring file (created at first use) or Vault Transit."""
+    if settings.VAULT_KEK_BACKEND == "transit":
+        return transit_keyring(transit_config(), file_keyring=Path(settings.VAULT_KEYRING_FILE))
     return keyring_load(Path(settings.VAULT_KEYRING_FILE))
+
+
+def kek_rewrap(kek_id: str, wrapped: bytes, *, context: bytes) -> tuple[str, bytes]:
+    """Return ``(active KEK id, the data key rewrapped under it)``; Transit rewraps inside Vault."""
+    ring = keyring()
+    if isinstance(ring, TransitKeyring):
+        return ring.rewrap(kek_id, wrapped, context=context)
+    return ring.wrap(ring.unwrap(kek_id, wrapped, context=context), context=context)
+
+
+def kek_rotate() -> KeyEncryptionKey:
+    """Add a new active KEK (a keyring-file key, or a Transit key version) and return it."""
+    ring = keyring()
+    if isinstance(ring, TransitKeyring):
+        return ring.rotate()
+    return keyring_add_active(Path(settings.VAULT_KEYRING_FILE))
+
+
+def kek_retire(kek_id: str) -> KeyEncryptionKey:
+    """Retire the inactive KEK ``kek_id`` (the caller checks no live data key needs it)."""
+    ring = keyring()
+    if isinstance(ring, TransitKeyring):
+        return ring.retire(kek_id)
+    return keyring_retire(Path(settings.VAULT_KEYRING_FILE), kek_id)
 
 
 def context_of(key_id: str) -> bytes:
@@ -72,7 +123,12 @@ def seal(chunks: Iterable[bytes], *, max_size: int, store: BlobStore | None = No
             yield piece
 
     context = context_of(key_id)
-    kek_id, wrapped = keyring().wrap(data_key, context=context)  # before writing: no blob if the keyring fails
+    try:
+        kek_id, wrapped = keyring().wrap(data_key, context=context)  # before writing: no blob if the keyring fails
+    except KeyringError as exc:
+        logger.error("data key could not be wrapped: %s", exc)
+        message = _("The encryption keys are not available, so nothing was stored. Tell the administrators.")
+        raise InvalidInput(message, errors={"file": [message]}) from None
     sealed = crypto.encrypt_chunks(measured(), key=data_key, context=context, chunk_size=settings.VAULT_CHUNK_BYTES)
     blob = store.write(sealed)
     return SealedBlob(
@@ -133,6 +189,10 @@ def open_plaintext(ref: SealedRef, *, store: BlobStore | None = None) -> Iterato
 
 def rewrap(ref: SealedRef) -> tuple[str, bytes]:
     """Return ``(active KEK id, data key rewrapped under it)`` for a stored version (content untouched)."""
-    ring = keyring()
-    data_key = _data_key(ref)
-    return ring.wrap(data_key, context=context_of(ref.key_id))
+    if ref.wrapped_key is None:
+        msg = "the data key was destroyed"
+        raise crypto.IntegrityError(msg)
+    try:
+        return kek_rewrap(ref.kek_id, bytes(ref.wrapped_key), context=context_of(ref.key_id))
+    except KeyringError as exc:
+        raise crypto.IntegrityError(str(exc)) from None

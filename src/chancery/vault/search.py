@@ -31,7 +31,7 @@ from django.db.models.expressions import RawSQL
 
 from chancery.platform import access
 from chancery.platform.actor import Actor
-from chancery.vault.enums import FileType
+from chancery.vault.enums import IMAGE_TYPES, FileType
 from chancery.vault.models import Document
 
 MAX_TEXT_CHARS = 2_000_000
@@ -124,6 +124,8 @@ def extract_text(*, file: IO[bytes], file_type: str) -> str:
             return _docx_text(file)
         if file_type == FileType.HTML:
             return _html_text(file)
+        if file_type in IMAGE_TYPES:
+            return ""
         return _read_text(file)
     except Exception:  # noqa: BLE001 - a parser's failure on odd input must not lose the upload
         return ""

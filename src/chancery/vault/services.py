@@ -26,6 +26,7 @@ from chancery.missions import selectors as missions_selectors
 from chancery.missions.countries import is_country_code
 from chancery.platform import access
 from chancery.platform.actor import Actor
+from chancery.platform.antivirus import upload_scan
 from chancery.platform.enums import TLP, Classification
 from chancery.platform.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from chancery.resilience.webhooks.services import webhooks_emit
@@ -136,8 +137,8 @@ def _clean_fields(fields: DocumentFields, errors: dict[str, list[str]]) -> dict[
 # --- Uploading ----------------------------------------------------------------------------------------
 
 
-def _seal_upload(upload: Upload) -> tuple[sealing.SealedBlob, str, str, str]:
-    """Check and seal an upload; return the sealed blob, clean name, detected type and extracted text."""
+def _seal_upload(upload: Upload, *, actor: Actor) -> tuple[sealing.SealedBlob, str, str, str]:
+    """Check, scan for malware and seal an upload; return the blob, clean name, detected type and text."""
     name, detected = file_check(
         file=upload.file,
         filename=upload.name,
@@ -145,6 +146,7 @@ def _seal_upload(upload: Upload) -> tuple[sealing.SealedBlob, str, str, str]:
         size=upload.size,
         max_size=settings.VAULT_MAX_UPLOAD_BYTES,
     )
+    upload_scan(actor=actor, file=upload.file, filename=name, purpose=OBJECT_TYPE)
     text = search.extract_text(file=upload.file, file_type=detected)
     upload.file.seek(0)
     sealed = sealing.seal(
@@ -219,7 +221,7 @@ def document_upload(
         compartments=frozenset(fields.compartments),
     )
     access.require(actor, "vault.upload", draft)
-    sealed, filename, mime_type, text = _seal_upload(upload)
+    sealed, filename, mime_type, text = _seal_upload(upload, actor=actor)
     try:
         with transaction.atomic():
             retention: RetentionClass | None = cleaned.pop("retention_class")  # type: ignore[assignment]
@@ -259,7 +261,7 @@ def version_upload(*, actor: Actor, document_id: int, upload: Upload) -> Documen
     """
     document = selectors.document_get(actor=actor, document_id=document_id)
     access.require(actor, "vault.edit", document)
-    sealed, filename, mime_type, text = _seal_upload(upload)
+    sealed, filename, mime_type, text = _seal_upload(upload, actor=actor)
     try:
         with transaction.atomic():
             locked = Document.objects.select_for_update().get(pk=document.pk)

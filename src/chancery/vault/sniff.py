@@ -17,7 +17,8 @@ from typing import IO
 from django.utils.translation import gettext as _
 
 from chancery.platform.errors import InvalidInput
-from chancery.vault.enums import EXTENSIONS, FileType
+from chancery.vault.enums import EXTENSIONS, IMAGE_TYPES, FileType
+from chancery.vault.images import ImageRefused, image_type, image_verify
 
 HEAD_BYTES = 8192
 SCAN_BYTES = 1024 * 1024
@@ -32,6 +33,10 @@ DECLARED_ALIASES: dict[str, frozenset[str]] = {
     FileType.TEXT: frozenset({"text/plain"}),
     FileType.MARKDOWN: frozenset({"text/markdown", "text/x-markdown", "text/plain"}),
     FileType.HTML: frozenset({"text/html"}),
+    FileType.PNG: frozenset({"image/png"}),
+    FileType.JPEG: frozenset({"image/jpeg", "image/pjpeg"}),
+    FileType.GIF: frozenset({"image/gif"}),
+    FileType.WEBP: frozenset({"image/webp"}),
 }
 
 
@@ -58,8 +63,13 @@ def _detect(file: IO[bytes], head: bytes, extension: str) -> FileType:
         return FileType.PDF
     if head.startswith(b"PK\x03\x04"):
         return FileType.DOCX  # confirmed (or refused) by _check_docx
+    if announced := image_type(head):
+        return FileType(announced)  # decoded (or refused) by _check_image
     if not _is_utf8_text(file):
-        raise _refuse("file", _("This type of file is not supported: upload PDF, DOCX, plain text, Markdown or HTML."))
+        raise _refuse(
+            "file",
+            _("This type of file is not supported: upload PDF, DOCX, plain text, Markdown, HTML or an image."),
+        )
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if extension in EXTENSIONS[FileType.HTML] or lowered.startswith((b"<!doctype html", b"<html")):
         return FileType.HTML
@@ -122,6 +132,13 @@ def _check_pdf(file: IO[bytes]) -> None:
         file.seek(0)
 
 
+def _check_image(file: IO[bytes], detected: FileType) -> None:
+    try:
+        image_verify(file, mime_type=detected.value)
+    except ImageRefused as exc:
+        raise _refuse("file", _("The image is damaged, too large or not what its first bytes say.")) from exc
+
+
 def file_check(*, file: IO[bytes], filename: str, declared_type: str, size: int, max_size: int) -> tuple[str, FileType]:
     """Return ``(clean file name, detected type)`` for a seekable upload, or raise InvalidInput.
 
@@ -144,6 +161,8 @@ def file_check(*, file: IO[bytes], filename: str, declared_type: str, size: int,
         _check_docx(file)
     elif detected == FileType.PDF:
         _check_pdf(file)
+    elif detected in IMAGE_TYPES:
+        _check_image(file, detected)
     if extension not in EXTENSIONS[detected]:
         raise _refuse(
             "file",

@@ -169,6 +169,25 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     return 1 if result.warnings else 0
 
 
+def cmd_gravity(args: argparse.Namespace) -> int:
+    """Estimate the RTA effect by PPML gravity on ``yotov-gravity-rta``; print it, and write it with ``--write``."""
+    from chancery_analytics.forecast.gravity import PARAMS, gravity_fit, gravity_write
+
+    data = default_data_dir(args.data)
+    if data is None:
+        console.print("[red]No data directory:[/] pass --data DIR (laid out like ../shared/data).")
+        return 2
+    try:
+        fit = gravity_fit(data)
+    except (DataError, ValueError) as error:
+        console.print(f"[red]Cannot estimate the trade-agreement effect:[/] {error}")
+        return 2
+    if args.write:
+        gravity_write(fit, Path(args.write) if args.write != "-" else PARAMS)
+    sys.stdout.write(json.dumps(fit.to_json(), ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add ``forecast backtest`` and ``forecast scenario`` to the ``chancery`` command's sub-parsers."""
     forecast = sub.add_parser("forecast", help="risk forecasting: backtests against baselines, trade scenarios")
@@ -188,7 +207,17 @@ def register(sub: Any) -> None:
     )
     scenario.add_argument("--commodity", default="PCOFFROB", help="IMF commodity series code (default PCOFFROB)")
     scenario.add_argument("--commodity-change", type=float, default=0.0, help="commodity price change in %%")
-    scenario.add_argument("--agreement", help="agreement short name (e.g. CPTPP) assumed newly in force")
+    scenario.add_argument(
+        "--agreement",
+        help="agreement short name (e.g. CPTPP), or rta_entry / rta_full for a new agreement of the average kind",
+    )
     scenario.add_argument("--data", help="data directory laid out like ../shared/data")
     scenario.add_argument("--json", action="store_true", help="print one JSON object")
     scenario.set_defaults(handler=cmd_scenario)
+
+    gravity = forecast_sub.add_parser("gravity", help="estimate the trade-agreement effect (PPML gravity)")
+    gravity.add_argument("--data", help="data directory holding yotov-gravity-rta (default: ../shared/data)")
+    gravity.add_argument(
+        "--write", nargs="?", const="-", help="write the parameters (default: the committed params/rta_gravity.json)"
+    )
+    gravity.set_defaults(handler=cmd_gravity)

@@ -59,6 +59,23 @@ FEATURE_WORDS: dict[str, tuple[str, str]] = {
     "liberal_democracy": ("liberal democracy index", "chỉ số dân chủ tự do"),
 }
 
+FEATURE_FORMATS: dict[str, str] = {
+    "log_last": "log1p_count",
+    "log_lag1": "log1p_count",
+    "log_lag2": "log1p_count",
+    "log_mean3": "log1p_count",
+    "log_mean12": "log1p_count",
+    "log_max12": "log1p_count",
+    "share25_12": "share",
+    "log_sum24": "log1p_count",
+    "step": "years",
+    "log_annual_last_year": "log1p_count",
+    "years_since_conflict": "years",
+    "log_population": "log_level",
+    "log_gdp_per_capita": "log_level",
+    "liberal_democracy": "index",
+}
+
 
 @dataclass
 class ConflictForecast:
@@ -246,9 +263,16 @@ class ConflictModel:
         if country_id not in panel.country_ids:
             raise KeyError(f"unknown country id {country_id}")
         x, _ = features_at(panel, origin, step)
-        row = self._standard(x[panel.country_ids.index(country_id) : panel.country_ids.index(country_id) + 1])[0]
+        index = panel.country_ids.index(country_id)
+        row = self._standard(x[index : index + 1])[0]
         contributions = row * self.classifier.coef_[0]
-        return drivers_from_contributions(dict(zip(FEATURES, contributions, strict=True)), FEATURE_WORDS, top=top)
+        return drivers_from_contributions(
+            dict(zip(FEATURES, contributions, strict=True)),
+            FEATURE_WORDS,
+            top=top,
+            values=dict(zip(FEATURES, (float(v) for v in x[index]), strict=True)),
+            formats=FEATURE_FORMATS,
+        )
 
 
 def baseline_samples(panel: ConflictPanel, origin: int) -> dict[str, Matrix]:

@@ -97,6 +97,22 @@ WORDS: dict[str, tuple[str, str]] = {
     "real_overvaluation3": ("real overvaluation over 3 years", "mức định giá thực quá cao trong 3 năm"),
 }
 
+FORMATS: dict[str, str] = {
+    "credit_gdp_change5": "plain",
+    "credit_growth_real": "log_change",
+    "house_price_growth_real": "log_change",
+    "gdp_growth": "log_change",
+    "inflation": "percent",
+    "current_account_gdp": "plain",
+    "term_spread": "plain",
+    "global_credit_gdp_change5": "plain",
+    "depreciation": "fraction",
+    "depreciation_prev": "fraction",
+    "inflation_gap_us": "percent",
+    "gdp_usd_growth": "log_change",
+    "real_overvaluation3": "fraction",
+}
+
 
 @dataclass
 class CrisisPanel:
@@ -368,9 +384,16 @@ class CrisisModel:
         """Return the main drivers of row ``index``'s probability as logit contributions, in EN and VI."""
         if self.classifier is None:
             return []
+        raw = panel.features[index] if self.columns is None else panel.features[index, list(self.columns)]
         row = self._x(panel.features[index : index + 1])[0]
         contributions = row * self.classifier.coef_[0]
-        return drivers_from_contributions(dict(zip(self.feature_names, contributions, strict=True)), WORDS, top=top)
+        return drivers_from_contributions(
+            dict(zip(self.feature_names, contributions, strict=True)),
+            WORDS,
+            top=top,
+            values=dict(zip(self.feature_names, (float(v) for v in raw), strict=True)),
+            formats=FORMATS,
+        )
 
 
 def single_indicator(panel: CrisisPanel, rows: npt.NDArray[np.bool_], column: int) -> Matrix:

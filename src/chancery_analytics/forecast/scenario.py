@@ -4,10 +4,10 @@ The base is :class:`~chancery_analytics.forecast.trade.TradeModel`'s one-year-ah
 exports to the partner. Three elasticities move it, each estimated from the development data with its
 standard error: the partner currency (Viet Nam's export growth to FRED-covered partners on the change of
 their currency per US dollar), the commodity (Viet Nam's total export growth on the commodity's annual
-price change) and the agreement (the average effect of a regional trade agreement in a gravity regression
-with pair, exporter-year and importer-year effects on ``yotov-gravity-rta``). The 80 % interval adds the
-model's own error to the elasticities' uncertainty. A shock larger than any seen in the data raises an
-explicit "outside what the data supports" warning; it is never silently extrapolated.
+price change) and the agreement (the average effect of a regional trade agreement, from the committed PPML
+gravity parameters of :mod:`~chancery_analytics.forecast.gravity`, phased in as the average agreement's is).
+The 80 % interval adds the model's own error to the elasticities' uncertainty. A shock larger than any seen
+in the data raises an explicit "outside what the data supports" warning; it is never silently extrapolated.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from chancery_analytics.forecast.data import DataError, parse_float, parse_month, table_read
+from chancery_analytics.forecast.gravity import RTA_TERMS, GravityFit, gravity_params
 from chancery_analytics.forecast.trade import (
     AGREEMENTS,
     TradeData,
@@ -33,6 +34,7 @@ from chancery_analytics.forecast.trade import (
 Matrix = npt.NDArray[np.float64]
 Z80 = 1.2816
 OUTSIDE = "outside what the data supports"
+OUTSIDE_VI = "ngoài phạm vi dữ liệu cho phép"
 FRED_FOR_PARTNER = {
     "Australia": "Australia",
     "Brazil": "Brazil",
@@ -95,6 +97,17 @@ class ScenarioResult:
     warnings: list[str] = field(default_factory=list)
     agreements: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings_vi: list[str] = field(default_factory=list)
+    notes_vi: list[str] = field(default_factory=list)
+
+    def notes_in(self, language: str) -> list[str]:
+        """Return the notes in ``language`` (Vietnamese for ``vi*``, else English)."""
+        return self.notes_vi if language.startswith("vi") and len(self.notes_vi) == len(self.notes) else self.notes
+
+    def warnings_in(self, language: str) -> list[str]:
+        """Return the warnings in ``language`` (Vietnamese for ``vi*``, else English)."""
+        vi = language.startswith("vi") and len(self.warnings_vi) == len(self.warnings)
+        return self.warnings_vi if vi else self.warnings
 
     def to_json(self) -> dict[str, Any]:
         """Return the result as JSON-ready data."""
@@ -128,6 +141,20 @@ class ScenarioResult:
         out.extend(f"note: {n}" for n in self.notes)
         out.extend(f"WARNING / CẢNH BÁO: {w}" for w in self.warnings)
         return out
+
+
+class Said:
+    """Messages kept in English and Vietnamese side by side (the pure package has no translation catalogue)."""
+
+    def __init__(self) -> None:
+        """Start with no message."""
+        self.en: list[str] = []
+        self.vi: list[str] = []
+
+    def add(self, en: str, vi: str) -> None:
+        """Add one message in both languages."""
+        self.en.append(en)
+        self.vi.append(vi)
 
 
 def _ols(x: Matrix, y: Matrix) -> tuple[Matrix, Matrix]:
@@ -185,82 +212,172 @@ def commodity_elasticity(trade: TradeData, changes: dict[int, float], upto: int)
     return Elasticity(float(coef[1]), float(se[1]), len(years), float(x.min()), float(x.max()))
 
 
-def agreement_elasticity(data: Path, iterations: int = 30) -> Elasticity:
-    """Estimate the average log-trade effect of an RTA on ``yotov-gravity-rta``.
-
-    Pair, exporter-year and importer-year effects are swept out by alternating projections; the standard
-    error is clustered by pair.
-    """
-    rows, _ = table_read(
-        data / "yotov-gravity-rta", "agtpa_bilateral_trade_rta", ["exporter", "importer", "year", "trade", "rta"]
-    )
-    keep = []
-    for row in rows:
-        trade, rta, year = parse_float(row["trade"]), parse_float(row["rta"]), parse_float(row["year"])
-        if (
-            row["exporter"] != row["importer"]
-            and trade is not None
-            and trade > 0
-            and rta is not None
-            and year is not None
-        ):
-            keep.append((row["exporter"], row["importer"], int(year), math.log(trade), rta))
-    if len(keep) < 100:
-        return Elasticity(0.0, math.inf, len(keep))
-    groups = []
-    for key in ((0, 1), (0, 2), (1, 2)):
-        labels = [tuple(r[k] for k in key) for r in keep]
-        index = {label: i for i, label in enumerate(dict.fromkeys(labels))}
-        groups.append(np.array([index[label] for label in labels]))
-    y = np.array([r[3] for r in keep])
-    x = np.array([r[4] for r in keep])
-    for _ in range(iterations):
-        for g in groups:
-            counts = np.bincount(g)
-            y = y - (np.bincount(g, y) / counts)[g]
-            x = x - (np.bincount(g, x) / counts)[g]
-    beta = float(x @ y / (x @ x))
-    residual = y - beta * x
-    pairs = groups[0]
-    scores = np.bincount(pairs, x * residual)
-    se = math.sqrt(float(scores @ scores)) / float(x @ x)
-    return Elasticity(beta, se, len(keep), 0.0, 1.0)
-
-
 def _currency_effect(
-    data: Path, trade: TradeData, partner: str, change_pct: float, warnings: list[str]
+    data: Path, trade: TradeData, partner: str, change_pct: float, warnings: Said
 ) -> tuple[float, float]:
     fx_log = -math.log1p(change_pct / 100.0)
     changes = fx_annual_changes(data)
     fx = currency_elasticity(trade, changes, trade.last_year)
     seen = changes.get(FRED_FOR_PARTNER.get(partner, ""), {})
     if not seen:
-        warnings.append(f"{OUTSIDE}: no exchange-rate history for {partner}'s currency; the average effect is used")
+        warnings.add(
+            f"{OUTSIDE}: no exchange-rate history for {partner}'s currency; the average effect is used",
+            f"{OUTSIDE_VI}: không có chuỗi tỷ giá của đồng tiền {partner}; dùng tác động bình quân",
+        )
     elif not min(seen.values()) <= fx_log <= max(seen.values()):
-        warnings.append(
+        seen_low = 100 * math.expm1(-max(seen.values()))
+        seen_high = 100 * math.expm1(-min(seen.values()))
+        warnings.add(
             f"{OUTSIDE}: a {change_pct:+.0f} % currency move is larger than any year in the data "
-            f"({100 * math.expm1(-max(seen.values())):+.0f} % to {100 * math.expm1(-min(seen.values())):+.0f} %)"
+            f"({seen_low:+.0f} % to {seen_high:+.0f} %)",
+            f"{OUTSIDE_VI}: biến động tỷ giá {change_pct:+.0f} % lớn hơn mọi năm trong dữ liệu "
+            f"({seen_low:+.0f} % đến {seen_high:+.0f} %)",
         )
     if not math.isfinite(fx.se):
-        warnings.append(f"{OUTSIDE}: too few partner-years to estimate the currency effect")
+        warnings.add(
+            f"{OUTSIDE}: too few partner-years to estimate the currency effect",
+            f"{OUTSIDE_VI}: quá ít cặp đối tác-năm để ước lượng tác động tỷ giá",
+        )
         return 0.0, 0.0
     return fx.value * fx_log, (fx.se * fx_log) ** 2
 
 
 def _commodity_effect(
-    data: Path, trade: TradeData, commodity: str, change_pct: float, warnings: list[str]
+    data: Path, trade: TradeData, commodity: str, change_pct: float, warnings: Said
 ) -> tuple[float, float]:
     c_log = math.log1p(change_pct / 100.0)
     co = commodity_elasticity(trade, commodity_changes(data, commodity), trade.last_year)
     if not math.isfinite(co.se):
-        warnings.append(f"{OUTSIDE}: too few years of {commodity} prices to estimate its effect")
+        warnings.add(
+            f"{OUTSIDE}: too few years of {commodity} prices to estimate its effect",
+            f"{OUTSIDE_VI}: quá ít năm có giá {commodity} để ước lượng tác động",
+        )
         return 0.0, 0.0
     if not co.low <= c_log <= co.high:
-        warnings.append(
+        seen_low, seen_high = 100 * math.expm1(co.low), 100 * math.expm1(co.high)
+        warnings.add(
             f"{OUTSIDE}: a {change_pct:+.0f} % move in {commodity} is beyond the annual moves seen "
-            f"({100 * math.expm1(co.low):+.0f} % to {100 * math.expm1(co.high):+.0f} %)"
+            f"({seen_low:+.0f} % to {seen_high:+.0f} %)",
+            f"{OUTSIDE_VI}: biến động {change_pct:+.0f} % của {commodity} vượt quá mức biến động hằng năm đã thấy "
+            f"({seen_low:+.0f} % đến {seen_high:+.0f} %)",
         )
     return co.value * c_log, (co.se * c_log) ** 2
+
+
+AGREEMENT_TYPES: dict[str, tuple[str, str]] = {
+    "rta_entry": ("entry", "a new regional trade agreement, first years in force"),
+    "rta_full": ("full", "a regional trade agreement after full phase-in (12 years)"),
+}
+LAGS = (0, 4, 8, 12)
+
+
+@dataclass(frozen=True)
+class AgreementChoice:
+    """The "under agreement Z" input: a named agreement or a type, and when it entered into force for Viet Nam.
+
+    ``effect`` is ``entry`` (first four years) or ``full`` (after twelve); ``in_force_year`` None means a
+    hypothetical agreement; ``partner_is_party`` False makes the scenario refuse it.
+    """
+
+    name: str
+    effect: str = "entry"
+    in_force_year: int | None = None
+    partner_is_party: bool = True
+
+
+def agreement_from_name(name: str, partner: str) -> AgreementChoice:
+    """Return the choice for a short name of the built-in table or an agreement type; DataError when unknown."""
+    if name in AGREEMENT_TYPES:
+        effect, label = AGREEMENT_TYPES[name]
+        return AgreementChoice(label, effect)
+    if name not in AGREEMENTS:
+        known = ", ".join([*AGREEMENTS, *AGREEMENT_TYPES])
+        raise DataError(f"unknown agreement {name!r}; known: {known}")
+    start, parties = AGREEMENTS[name]
+    return AgreementChoice(name, "entry", start, partner in parties)
+
+
+def _agreement_effect(  # noqa: PLR0917 - a private helper of scenario_run
+    choice: AgreementChoice,
+    partner: str,
+    origin: int,
+    rta: GravityFit,
+    in_force: list[str],
+    notes: Said,
+    warnings: Said,
+) -> tuple[float | None, float]:
+    """Return (added log effect on exports in ``origin + 1``, its variance); explain it in ``notes``/``warnings``."""
+    if choice.effect not in ("entry", "full"):
+        raise DataError(f"unknown agreement effect {choice.effect!r}; use entry or full")
+    if not choice.partner_is_party:
+        raise DataError(f"{partner} is not a party to {choice.name}")
+    coefficients = np.array([rta.coefficients[name] for name in RTA_TERMS])
+    covariance = np.array(rta.covariance)
+    if choice.in_force_year is not None and choice.in_force_year <= origin:
+        years = origin - choice.in_force_year
+        now = np.array([1.0 if years >= lag else 0.0 for lag in LAGS])
+        then = np.array([1.0 if years + 1 >= lag else 0.0 for lag in LAGS])
+        weights = then - now
+        if not weights.any():
+            notes.add(
+                f"{choice.name} has been in force since {choice.in_force_year}: its effect so far is already in "
+                f"the base, and the gravity estimates add nothing new in {origin + 1}",
+                f"{choice.name} có hiệu lực từ năm {choice.in_force_year}: tác động đến nay đã nằm trong dự báo cơ "
+                f"sở, và ước lượng trọng lực không bổ sung gì thêm cho năm {origin + 1}",
+            )
+            return None, 0.0
+        notes.add(
+            f"{choice.name} has been in force since {choice.in_force_year}: the base holds its effect so far; "
+            f"{origin + 1} adds the next phase-in step of the average agreement",
+            f"{choice.name} có hiệu lực từ năm {choice.in_force_year}: dự báo cơ sở đã gồm tác động đến nay; "
+            f"năm {origin + 1} cộng thêm bước thực thi tiếp theo của một hiệp định bình quân",
+        )
+    else:
+        weights = np.ones(len(LAGS)) if choice.effect == "full" else np.array([1.0, 0.0, 0.0, 0.0])
+        if choice.effect == "full":
+            warnings.add(
+                f"{OUTSIDE}: the full effect builds up over twelve years in the data; applying it to a single "
+                f"year ({origin + 1}) goes beyond what the data show for one year",
+                f"{OUTSIDE_VI}: trong dữ liệu, tác động đầy đủ hình thành qua mười hai năm; áp dụng cho một năm "
+                f"({origin + 1}) vượt quá những gì dữ liệu cho thấy trong một năm",
+            )
+        if choice.in_force_year is not None:
+            full = choice.effect == "full"
+            notes.add(
+                f"{choice.name} entered into force for Viet Nam in {choice.in_force_year}, after the data's last "
+                f"year ({origin}): the scenario applies the average agreement's "
+                f"{'full' if full else 'entry'} effect to {origin + 1} as if it were in force",
+                f"{choice.name} có hiệu lực với Việt Nam từ năm {choice.in_force_year}, sau năm cuối của dữ liệu "
+                f"({origin}): kịch bản áp dụng tác động {'đầy đủ' if full else 'ban đầu'} của một hiệp định bình "
+                f"quân cho năm {origin + 1} như thể hiệp định đã có hiệu lực",
+            )
+    value = float(weights @ coefficients)
+    variance = float(weights @ covariance @ weights)
+    low, high = value - Z80 * math.sqrt(variance), value + Z80 * math.sqrt(variance)
+    pct, pct_low, pct_high = (100 * math.expm1(v) for v in (value, low, high))
+    period = f"{rta.years[0]}-{rta.years[-1]}"
+    notes.add(
+        f"trade-agreement effect {pct:+.0f} % (80 % interval {pct_low:+.0f} % to {pct_high:+.0f} %): the average "
+        f"effect of a regional trade agreement on manufacturing trade among {rta.countries} countries in {period} "
+        "(PPML gravity); Viet Nam is not in that sample and single agreements vary widely around the average",
+        f"tác động của hiệp định thương mại {pct:+.0f} % (khoảng 80 %: {pct_low:+.0f} % đến {pct_high:+.0f} %): "
+        f"tác động bình quân của một hiệp định thương mại khu vực lên thương mại hàng chế tạo giữa {rta.countries} "
+        f"nước giai đoạn {period} (mô hình trọng lực PPML); Việt Nam không nằm trong mẫu này và từng hiệp định "
+        "có thể khác xa mức bình quân",
+    )
+    if low <= 0 <= high:
+        notes.add(
+            "the data cannot tell this agreement effect from zero at the 80 % level",
+            "ở mức 80 %, dữ liệu không phân biệt được tác động của hiệp định này với 0",
+        )
+    others = [name for name in in_force if name != choice.name]
+    if others:
+        notes.add(
+            f"{partner} already trades with Viet Nam under {', '.join(others)}, so the added effect is probably "
+            "smaller",
+            f"{partner} đã giao thương với Việt Nam theo {', '.join(others)}, nên tác động tăng thêm có lẽ nhỏ hơn",
+        )
+    return value, variance
 
 
 def scenario_run(
@@ -271,12 +388,17 @@ def scenario_run(
     commodity: str = "PCOFFROB",
     commodity_change_pct: float = 0.0,
     agreement: str | None = None,
+    agreement_choice: AgreementChoice | None = None,
+    rta: GravityFit | None = None,
 ) -> ScenarioResult:
     """Forecast next year's exports to ``partner`` under the shocks; warns when a shock is outside the data.
 
-    Needs ``imf-dots-exports``, ``fred-exchange-rates``, ``imf-commodity-prices`` and (for ``agreement``)
-    ``yotov-gravity-rta``. Raises :class:`DataError` for an unknown partner, commodity or agreement, or a
-    change of -100 % or below.
+    Needs ``imf-dots-exports``, ``fred-exchange-rates`` and ``imf-commodity-prices``. The agreement is either
+    ``agreement`` (a short name of :data:`~chancery_analytics.forecast.trade.AGREEMENTS`, or ``rta_entry`` /
+    ``rta_full`` for a new agreement of the average kind) or an :class:`AgreementChoice` (e.g. from the
+    agreements register); its effect comes from the committed PPML gravity parameters (``rta`` overrides
+    them; see :mod:`chancery_analytics.forecast.gravity`). Raises :class:`DataError` for an unknown partner,
+    commodity or agreement, a partner that is not a party, or a change of -100 % or below.
     """
     if currency_change_pct <= -100 or commodity_change_pct <= -100:
         raise DataError("a price or currency cannot fall by 100 % or more")
@@ -288,8 +410,8 @@ def scenario_run(
     model = TradeModel().fit(trade, origin=origin)
     base = float(model.predict(trade, origin=origin, partners=[partner])[0])
     low, high = model.interval(0.8)
-    warnings: list[str] = []
-    notes: list[str] = []
+    warnings = Said()
+    notes = Said()
     effects: dict[str, float] = {}
     variance = 0.0
     if currency_change_pct:
@@ -299,26 +421,14 @@ def scenario_run(
         effects["commodity"], extra = _commodity_effect(data, trade, commodity, commodity_change_pct, warnings)
         variance += extra
     in_force = agreements_in_force(partner, origin + 1)
-    if agreement:
-        if agreement not in AGREEMENTS:
-            raise DataError(f"unknown agreement {agreement!r}; known: {', '.join(AGREEMENTS)}")
-        if partner not in AGREEMENTS[agreement][1]:
-            raise DataError(f"{partner} is not a party to {agreement}")
-        if agreement in agreements_in_force(partner, origin - 2):
-            notes.append(
-                f"{agreement} has been in force since {AGREEMENTS[agreement][0]}: its effect is already in the base"
-            )
-        else:
-            rta = agreement_elasticity(data)
-            effects["agreement"] = rta.value
-            variance += rta.se**2
-            others = [name for name in in_force if name != agreement]
-            if others:
-                notes.append(
-                    f"the agreement effect is the average effect of a regional trade agreement (gravity, 1986-2006); "
-                    f"{partner} already trades with Viet Nam under {', '.join(others)}, so the added effect is "
-                    "probably smaller"
-                )
+    choice = agreement_choice
+    if choice is None and agreement:
+        choice = agreement_from_name(agreement, partner)
+    if choice is not None:
+        value, extra = _agreement_effect(choice, partner, origin, rta or gravity_params(), in_force, notes, warnings)
+        if value is not None:
+            effects["agreement"] = value
+            variance += extra
     total = sum(effects.values())
     spread = Z80 * math.sqrt(variance)
     return ScenarioResult(
@@ -329,7 +439,9 @@ def scenario_run(
         low=base * math.exp(total + low - spread),
         high=base * math.exp(total + high + spread),
         effects=effects,
-        warnings=warnings,
+        warnings=warnings.en,
         agreements=in_force,
-        notes=notes,
+        notes=notes.en,
+        warnings_vi=warnings.vi,
+        notes_vi=notes.vi,
     )

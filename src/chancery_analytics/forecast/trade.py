@@ -120,6 +120,13 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
 }
 
+FORMATS: dict[str, str] = {
+    "own_growth_last": "log_change",
+    "vn_total_growth_last": "log_change",
+    "partner_world_imports_growth_last": "log_change",
+    "new_agreement": "flag",
+}
+
 
 @dataclass
 class TradeData:
@@ -301,15 +308,25 @@ class TradeModel:
         """Return the drivers of the partner's forecast growth (coefficient x feature), in EN and VI."""
         if self.regressor is None:
             raise ValueError("fit the trade model first")
-        x = self._x(features_for(data, partner, origin)[None, :])[0]
+        raw = features_for(data, partner, origin)
+        x = self._x(raw[None, :])[0]
         contributions = (x - self.means) * self.regressor.coef_
-        drivers = drivers_from_contributions(dict(zip(FEATURES, contributions, strict=True)), WORDS, top=top)
+        drivers = drivers_from_contributions(
+            dict(zip(FEATURES, contributions, strict=True)),
+            WORDS,
+            top=top,
+            values=dict(zip(FEATURES, (float(v) for v in raw), strict=True)),
+            formats=FORMATS,
+        )
         return [
             Driver(
                 d.feature,
                 d.contribution,
                 d.text_en.replace("risk", "forecast growth").replace(" on the log-odds scale", " in log points"),
                 d.text_vi.replace("rủi ro", "tăng trưởng dự báo").replace(" trên thang log-odds", " (điểm log)"),
+                d.value,
+                d.evidence_en,
+                d.evidence_vi,
             )
             for d in drivers
         ]

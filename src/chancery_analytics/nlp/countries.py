@@ -109,8 +109,11 @@ def countries_tag(text: str) -> CountryTags:
     for line in text.split("\n"):
         line_start = offset
         offset += len(line) + 1
-        matches = list(_TOKEN.finditer(_titled(line)))
-        tokens = [m.group(0).removesuffix("'s") for m in matches]  # possessives: "Canada's" is "Canada"
+        titled = _titled(line)
+        tokens = _TOKEN.findall(titled)
+        if "'s" in titled:
+            tokens = [token.removesuffix("'s") for token in tokens]  # possessives: "Canada's" is "Canada"
+        starts: list[int] | None = None  # token offsets, found only when a match may lie in the lead
         done = 0
         # Only positions whose token can start an alias are tried; a match consumes its tokens.
         for i in [i for i, token in enumerate(tokens) if token in widths]:
@@ -121,8 +124,11 @@ def countries_tag(text: str) -> CountryTags:
                 code = table.get(alias)
                 if code is not None and not _excluded(alias, tokens, i, i + width):
                     counts[code] = counts.get(code, 0) + 1
-                    if line_start + matches[i].start() < LEAD_CHARS:
-                        lead.add(code)
+                    if line_start < LEAD_CHARS:
+                        if starts is None:
+                            starts = [match.start() for match in _TOKEN.finditer(titled)]
+                        if line_start + starts[i] < LEAD_CHARS:
+                            lead.add(code)
                     done = i + width
                     break
     if not counts:

@@ -104,7 +104,10 @@ def entities_tag(text: str, gazetteer: Gazetteer | None = None) -> EntityTags:
     for line in text.split("\n"):
         tokens = _TOKEN.findall(line)
         # Only positions whose token can start an alias are tried (most tokens cannot): one pass in C-speed.
-        starts = [i for i, token in enumerate(tokens) if token in widths or token.removesuffix("'s") in widths]
+        if "'s" in line:
+            starts = [i for i, token in enumerate(tokens) if token in widths or token.removesuffix("'s") in widths]
+        else:  # no possessive on the line: the same positions, without stripping every token
+            starts = [i for i, token in enumerate(tokens) if token in widths]
         done = 0
         for i in starts:
             if i < done:

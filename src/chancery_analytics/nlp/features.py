@@ -150,52 +150,109 @@ def _unique(keys: list[npt.NDArray[np.uint64]], mask: int) -> tuple[npt.NDArray[
     return unique, counts.astype(np.int64)
 
 
+Hashes = npt.NDArray[np.uint64]
+
+
+class TextCounts:
+    """One text's intermediate hashes, shared by every model that reads the text the same way.
+
+    Models whose specs agree on the characters they read (``max_chars``, ``social``, ``stem``, case) reuse the
+    tokens, the word and character n-gram hashes computed for the first of them, so a pipeline running four
+    models over one article tokenises and hashes each distinct reading once. :meth:`counts` is exactly
+    :func:`count_features` (which is implemented with it).
+    """
+
+    __slots__ = ("_chars", "_hashes", "_tokens", "text")
+
+    def __init__(self, text: str) -> None:
+        """Prepare the memo for ``text`` (nothing is computed until a spec asks)."""
+        self.text = text
+        self._tokens: dict[tuple[int, bool, str], tuple[str, list[str], list[str]]] = {}
+        self._hashes: dict[tuple[int, bool, str], tuple[list[Hashes], list[Hashes]]] = {}
+        self._chars: dict[tuple[int, bool, bool], tuple[list[Hashes], dict[int, Hashes]]] = {}
+
+    def _read(self, spec: FeatureSpec) -> tuple[str, list[str], list[str]]:
+        """Return ``(text as read, words, cues)`` for the spec's reading of the text."""
+        key = (spec.max_chars, spec.social, spec.stem)
+        found = self._tokens.get(key)
+        if found is None:
+            text = self.text[: spec.max_chars] if spec.max_chars else self.text
+            cues: list[str] = []
+            if spec.social:
+                text = social_prepare(text)
+                words, cues = social_tokens(text, prepared=True)
+            else:
+                words = word_tokens(text)
+            if spec.stem:
+                stem = stemmer(spec.stem)
+                words = [stem(word) for word in words]
+            found = self._tokens[key] = (text, words, cues)
+        return found
+
+    def _word_ngrams(self, spec: FeatureSpec, words: list[str]) -> list[npt.NDArray[np.uint64]]:
+        """Return the mixed hashes of word 1…``spec.word_ngrams``-grams, extending the memo as needed."""
+        key = (spec.max_chars, spec.social, spec.stem)
+        memo = self._hashes.get(key)
+        if memo is None:
+            hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+            memo = self._hashes[key] = ([hashes], [_mix(hashes)])  # polynomial of n words at [n - 1]; mixed
+        polynomials, mixed = memo
+        hashes = polynomials[0]
+        while len(mixed) < spec.word_ngrams:
+            n = len(mixed) + 1
+            if len(words) < n:
+                break
+            polynomials.append(polynomials[-1][:-1] * _MULTIPLIER + hashes[n - 1 :])
+            mixed.append(_mix(polynomials[-1] + np.uint64(n)))
+        return mixed[: spec.word_ngrams]
+
+    def _char_ngrams(self, spec: FeatureSpec, text: str) -> list[npt.NDArray[np.uint64]]:
+        """Return the mixed hashes of character n-grams, ``char_min``…``char_max``, extending the memo."""
+        key = (spec.max_chars, spec.social, spec.lowercase_chars)
+        memo = self._chars.get(key)
+        if memo is None:
+            chars = " " + " ".join(text.lower().split() if spec.lowercase_chars else text.split()) + " "
+            codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+            memo = self._chars[key] = ([codes], {})  # rolling polynomial of n characters at [n - 1]; mixed by n
+        rolling, mixed = memo
+        codes = rolling[0]
+        while len(rolling) < spec.char_max:
+            n = len(rolling) + 1
+            if len(codes) < n:
+                break
+            rolling.append(rolling[-1][: len(codes) - n + 1] * _MULTIPLIER + codes[n - 1 :])
+        result: list[npt.NDArray[np.uint64]] = []
+        for n in range(max(spec.char_min, 1), min(spec.char_max, len(rolling)) + 1):
+            part = mixed.get(n)
+            if part is None:
+                part = mixed[n] = _mix(rolling[n - 1] + np.uint64((n * int(_SALT)) % (1 << 64)))
+            result.append(part)
+        return result
+
+    def counts(self, spec: FeatureSpec) -> Counts:
+        """Return the raw hashed counts of the text under ``spec`` (see :func:`count_features`)."""
+        mask = spec.n_features - 1
+        text, words, cues = self._read(spec)
+        word_parts: list[npt.NDArray[np.uint64]] = []
+        if cues:
+            cue_hashes = np.fromiter((zlib.crc32(c.encode("utf-8")) for c in cues), dtype=np.uint64, count=len(cues))
+            word_parts.append(_mix(cue_hashes))
+        if words:
+            word_parts.extend(self._word_ngrams(spec, words))
+        char_parts = self._char_ngrams(spec, text) if spec.char_max and words else []
+        word_keys, word_counts = _unique(word_parts, mask)
+        char_keys, char_counts = _unique(char_parts, mask)
+        lexicon = lexicon_features(words, spec.lexicon) if spec.lexicon else []
+        return Counts(word_keys, word_counts, char_keys, char_counts, lexicon)
+
+
 def count_features(text: str, spec: FeatureSpec) -> Counts:
     """Return the raw hashed counts of ``text`` under ``spec`` (before weighting and normalisation).
 
     Words hash with crc32 of their UTF-8; a word n-gram combines its words' hashes, and a character n-gram
     its code points, by a polynomial over uint64 followed by a 64-bit finaliser (vectorised in numpy).
     """
-    if spec.max_chars:
-        text = text[: spec.max_chars]
-    mask = spec.n_features - 1
-    cues: list[str] = []
-    if spec.social:
-        text = social_prepare(text)
-        words, cues = social_tokens(text, prepared=True)
-    else:
-        words = word_tokens(text)
-    if spec.stem:
-        stem = stemmer(spec.stem)
-        words = [stem(word) for word in words]
-    word_parts: list[npt.NDArray[np.uint64]] = []
-    if cues:
-        cue_hashes = np.fromiter((zlib.crc32(c.encode("utf-8")) for c in cues), dtype=np.uint64, count=len(cues))
-        word_parts.append(_mix(cue_hashes))
-    if words:
-        hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
-        combined = hashes.copy()
-        word_parts.append(_mix(hashes))
-        for n in range(2, spec.word_ngrams + 1):
-            if len(words) < n:
-                break
-            combined = combined[:-1] * _MULTIPLIER + hashes[n - 1 :]
-            word_parts.append(_mix(combined + np.uint64(n)))
-    char_parts: list[npt.NDArray[np.uint64]] = []
-    if spec.char_max and words:
-        chars = " " + " ".join(text.lower().split() if spec.lowercase_chars else text.split()) + " "
-        codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        rolling = np.zeros(len(codes), dtype=np.uint64)
-        for n in range(1, spec.char_max + 1):
-            if len(codes) < n:
-                break
-            rolling = rolling[: len(codes) - n + 1] * _MULTIPLIER + codes[n - 1 :]
-            if n >= spec.char_min:
-                char_parts.append(_mix(rolling + np.uint64((n * int(_SALT)) % (1 << 64))))
-    word_keys, word_counts = _unique(word_parts, mask)
-    char_keys, char_counts = _unique(char_parts, mask)
-    lexicon = lexicon_features(words, spec.lexicon) if spec.lexicon else []
-    return Counts(word_keys, word_counts, char_keys, char_counts, lexicon)
+    return TextCounts(text).counts(spec)
 
 
 def _block(

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from chancery_analytics.nlp.features import TextCounts
 from chancery_analytics.nlp.linear import LinearModel
 
 _SCRIPTS = (
@@ -61,12 +62,15 @@ def _script_language(text: str) -> str | None:
     return lang
 
 
-def language_identify(text: str, model: LinearModel) -> LanguageResult:
-    """Return the language of normalised ``text``; ``und`` when it has no letters at all."""
+def language_identify(text: str, model: LinearModel, shared: TextCounts | None = None) -> LanguageResult:
+    """Return the language of normalised ``text``; ``und`` when it has no letters at all.
+
+    ``shared``: optional :class:`TextCounts` of the same text, reused by the pipeline's other models.
+    """
     by_script = _script_language(text)
     if by_script is not None:
         return LanguageResult(lang=by_script, score=1.0, model="script-rules@2026.11.1")
     if not any(char.isalpha() for char in text):
         return LanguageResult(lang="und", score=0.0, model=model.model_id)
-    prediction = model.predict(text)
+    prediction = model.predict(text, shared)
     return LanguageResult(lang=prediction.label, score=prediction.score, model=model.model_id)

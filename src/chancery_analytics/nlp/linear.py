@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from chancery_analytics.nlp.features import MODELS_DIR, FeatureSpec, count_features, weigh
+from chancery_analytics.nlp.features import LEXICON_FEATURES, MODELS_DIR, FeatureSpec, TextCounts, weigh
 
 __all__ = ["MODELS_DIR", "LinearModel", "Prediction", "model_from_sklearn", "model_load"]
 
@@ -59,12 +60,18 @@ class LinearModel:
             result[hit] = self.idf[positions[hit]]
         return result
 
+    @cached_property
+    def _row_of(self) -> npt.NDArray[np.int32]:
+        """Dense bucket → row table (-1: no weight), one gather per lookup instead of a binary search."""
+        size = max(self.spec.n_features + LEXICON_FEATURES, int(self.rows.max()) + 1 if len(self.rows) else 0)
+        table = np.full(size, -1, dtype=np.int32)
+        table[self.rows] = np.arange(len(self.rows), dtype=np.int32)
+        return table
+
     def _locate(self, keys: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
-        if not len(self.rows):
-            return np.zeros(len(keys), dtype=np.intp), np.zeros(len(keys), dtype=bool)
-        positions = np.searchsorted(self.rows, keys)
-        positions[positions >= len(self.rows)] = 0
-        return positions, self.rows[positions] == keys
+        found = self._row_of[keys]
+        hit = found >= 0
+        return np.where(hit, found, 0).astype(np.intp), hit
 
     def logits(self, keys: npt.NDArray[np.int64], values: FloatArray) -> FloatArray:
         """Return the class logits for one document's weighted buckets."""
@@ -72,9 +79,12 @@ class LinearModel:
         result: FloatArray = values[hit] @ self.weights[positions[hit]] + self.bias
         return result
 
-    def _logits_of(self, text: str) -> FloatArray:
-        """Return the class logits of ``text``, locating each bucket among ``rows`` once (not once per use)."""
-        counts = count_features(text, self.spec)
+    def _logits_of(self, text: str, shared: TextCounts | None = None) -> FloatArray:
+        """Return the class logits of ``text``, locating each bucket among ``rows`` once (not once per use).
+
+        ``shared`` (the same text's :class:`TextCounts`) lets models that read the text alike hash it once.
+        """
+        counts = (shared if shared is not None and shared.text == text else TextCounts(text)).counts(self.spec)
         word = self._locate(counts.word_keys)
         char = self._locate(counts.char_keys)
         idf: Callable[[npt.NDArray[np.int64]], FloatArray] | None = None
@@ -101,9 +111,12 @@ class LinearModel:
             result[hit] = self.idf[positions[hit]]
         return result
 
-    def predict(self, text: str) -> Prediction:
-        """Featurise ``text`` with the model's own spec (and idf) and classify it."""
-        logits = self._logits_of(text).astype(np.float64)
+    def predict(self, text: str, shared: TextCounts | None = None) -> Prediction:
+        """Featurise ``text`` with the model's own spec (and idf) and classify it.
+
+        ``shared``: optional :class:`TextCounts` of the same text, reused across models (same result).
+        """
+        logits = self._logits_of(text, shared).astype(np.float64)
         exp = np.exp(logits - logits.max())
         probabilities = exp / exp.sum()
         best = int(probabilities.argmax())

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp  # type: ignore[import-untyped]
 
-from chancery_analytics.nlp.features import LEXICON_FEATURES, FeatureSpec, count_features, weigh
+from chancery_analytics.nlp.features import LEXICON_FEATURES, Counts, FeatureSpec, count_features, weigh
 
 
 def data_dir(explicit: str | None = None) -> Path:
@@ -39,6 +39,29 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+_COUNTS_MEMO: dict[tuple[FeatureSpec, str], Counts] = {}
+_COUNTS_MEMO_LIMIT = 30_000
+
+
+def counts_memo_clear() -> None:
+    """Forget every memoised count (each task starts afresh, so memory holds one task's texts at most)."""
+    _COUNTS_MEMO.clear()
+
+
+def counts_memoised(text: str, spec: FeatureSpec) -> Counts:
+    """Return :func:`count_features` of ``text``, memoised for training (cross-validation re-reads every text).
+
+    Bounded: past the limit new texts are counted without being kept.
+    """
+    key = (spec, text)
+    found = _COUNTS_MEMO.get(key)
+    if found is None:
+        found = count_features(text, spec)
+        if len(_COUNTS_MEMO) < _COUNTS_MEMO_LIMIT:
+            _COUNTS_MEMO[key] = found
+    return found
+
+
 class Featuriser:
     """Turns texts into a sparse matrix under ``spec``.
 
@@ -57,7 +80,7 @@ class Featuriser:
         if self.spec.idf:
             frequencies: dict[int, int] = {}
             for text in texts:
-                counts = count_features(text, self.spec)
+                counts = counts_memoised(text, self.spec)
                 for key in set(counts.word_keys.tolist()) | set(counts.char_keys.tolist()):
                     frequencies[key] = frequencies.get(key, 0) + 1
             n = len(texts)
@@ -77,7 +100,7 @@ class Featuriser:
         values: list[npt.NDArray[np.float32]] = []
         idf = self.idf if self.spec.idf else None
         for text in texts:
-            keys, weights = weigh(count_features(text, self.spec), self.spec, idf)
+            keys, weights = weigh(counts_memoised(text, self.spec), self.spec, idf)
             indices.append(keys)
             values.append(weights)
             indptr.append(indptr[-1] + len(keys))

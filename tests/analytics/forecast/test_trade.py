@@ -91,10 +91,18 @@ def test_matched_growth_ignores_coverage_changes() -> None:
     assert matched_growth(series) == {2001: math.log(1.1)}
 
 
-def test_scenario_agreement_effect_from_gravity_with_a_caveat(trade_dir: Path) -> None:
-    result = scenario_run(trade_dir, partner="Korea, Rep. of", agreement="RCEP")
-    assert 0.3 < result.effects["agreement"] < 0.5  # the synthetic gravity data carry an effect of 0.4
+def test_scenario_agreement_effect_from_gravity_with_a_caveat(trade_dir: Path, tmp_path: Path) -> None:
+    from chancery_analytics.forecast.gravity import gravity_fit
+    from tests.analytics.forecast.test_gravity import ENTRY, build_gravity
+
+    build_gravity(tmp_path)
+    rta = gravity_fit(tmp_path)
+    result = scenario_run(trade_dir, partner="Korea, Rep. of", agreement="RCEP", rta=rta)
+    assert result.effects["agreement"] == pytest.approx(rta.entry.value)
+    assert abs(result.effects["agreement"] - ENTRY) < 0.05  # the synthetic gravity data carry an entry effect of 0.3
     assert result.scenario > result.base
+    committed = scenario_run(trade_dir, partner="Korea, Rep. of", agreement="RCEP")
+    assert committed.effects["agreement"] == pytest.approx(0.122113)
     assert any("AKFTA" in note for note in result.notes)
     assert not result.warnings
     already = scenario_run(trade_dir, partner="Korea, Rep. of", agreement="AKFTA")

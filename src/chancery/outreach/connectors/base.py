@@ -33,11 +33,15 @@ DEFAULT_TIMEOUT = 10.0
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    """A post as fetched back from the platform: its id there, its public URL and its text as stored."""
+    """A post as fetched back from the platform: its id there, its public URL and its text as stored.
+
+    ``cid`` is the content hash a Bluesky reply must name with the at-URI ("" on other platforms).
+    """
 
     remote_id: str
     url: str
     text: str
+    cid: str = ""
 
 
 class Connector(Protocol):

@@ -16,11 +16,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import regex
 
-from chancery.outreach.connectors import parsing
+from chancery.outreach.connectors import engagement_parsing, parsing
 from chancery.outreach.connectors.base import DEFAULT_TIMEOUT, Published, raise_for_status, send
+from chancery.outreach.connectors.content import CARDS, ENGAGEMENT, THREADS, Counts, LinkCard, ReplyTo, SocialPost
 from chancery.outreach.connectors.errors import CredentialsRejected, MalformedResponse, Rejected
 from chancery.outreach.connectors.media import BLUESKY_IMAGE_BYTES, MediaFile, media_check
+from chancery.platform.tls import client_ssl_context
 
 PLATFORM = "bluesky"
 COLLECTION = "app.bsky.feed.post"
@@ -36,6 +39,24 @@ def tid_new(*, micros: int | None = None, clock_id: int | None = None) -> str:
     return "".join(TID_ALPHABET[(value >> (5 * (12 - i))) & 31] for i in range(13))
 
 
+_LINK = regex.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]'\u2019\u201d]")
+
+
+def link_facets(text: str) -> list[dict[str, Any]]:
+    """Return ``app.bsky.richtext.facet`` link facets for the URLs in ``text`` (UTF-8 byte offsets)."""
+    facets = []
+    for match in _LINK.finditer(text):
+        start = len(text[: match.start()].encode("utf-8"))
+        end = start + len(match.group(0).encode("utf-8"))
+        facets.append(
+            {
+                "index": {"byteStart": start, "byteEnd": end},
+                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": match.group(0)}],
+            }
+        )
+    return facets
+
+
 def post_url(*, web_base: str, handle: str, rkey: str) -> str:
     """Return the public web URL of a post (``<web_base>/profile/<handle>/post/<rkey>``)."""
     return f"{web_base.rstrip('/')}/profile/{handle}/post/{rkey}"
@@ -43,6 +64,8 @@ def post_url(*, web_base: str, handle: str, rkey: str) -> str:
 
 class BlueskyConnector:
     """Publishing on one Bluesky account (PDS ``base_url``, identifier and app password)."""
+
+    features = frozenset({THREADS, CARDS, ENGAGEMENT})
 
     def __init__(
         self,
@@ -57,7 +80,12 @@ class BlueskyConnector:
         self.web_base = web_base
         self._identifier = identifier
         self._password = app_password
-        self._client = httpx.Client(timeout=timeout, headers={"Accept": "application/json"}, follow_redirects=False)
+        self._client = httpx.Client(
+            timeout=timeout,
+            headers={"Accept": "application/json"},
+            follow_redirects=False,
+            verify=client_ssl_context(),
+        )
         self._session: parsing.BlueskySession | None = None
 
     def max_characters(self) -> int | None:
@@ -105,7 +133,7 @@ class BlueskyConnector:
             msg = "bluesky: the post is not on the server"
             raise Rejected(msg)
         url = post_url(web_base=self.web_base, handle=self._login().handle, rkey=rkey)
-        return Published(remote_id=record.uri, url=url, text=record.text)
+        return Published(remote_id=record.uri, url=url, text=record.text, cid=record.cid)
 
     def upload(self, item: MediaFile) -> dict[str, Any]:
         """Upload one image's bytes (``com.atproto.repo.uploadBlob``) and return the blob to embed."""
@@ -121,13 +149,27 @@ class BlueskyConnector:
         self._xrpc_check(response)
         return parsing.bluesky_blob(response.content)
 
-    def publish(self, *, text: str, language: str, idempotency_key: str, media: Sequence[MediaFile] = ()) -> Published:
+    def publish(
+        self,
+        *,
+        text: str,
+        language: str,
+        idempotency_key: str,
+        media: Sequence[MediaFile] = (),
+        reply_to: ReplyTo | None = None,
+        card: LinkCard | None = None,
+    ) -> Published:
         """Create the post under record key ``idempotency_key`` unless it exists, fetch it back, return it.
 
         Images are uploaded as blobs and embedded with ``app.bsky.embed.images``, each with its ``alt``;
-        MediaRefused before any request when one has no alt text or cannot be sent.
+        MediaRefused before any request when one has no alt text or cannot be sent. Without images a
+        ``card`` is embedded as ``app.bsky.embed.external`` (its thumbnail uploaded as a blob); a record
+        holds one embed, so images win. ``reply_to`` adds the ``reply`` root and parent references.
+        Links in the text get ``app.bsky.richtext.facet#link`` facets (byte offsets), so they are clickable.
         """
         media_check(media, platform=PLATFORM, max_bytes=BLUESKY_IMAGE_BYTES)
+        if card is not None and card.thumb is not None and not media:
+            media_check([card.thumb], platform=PLATFORM, max_bytes=BLUESKY_IMAGE_BYTES)
         session = self._login()
         if self._get(idempotency_key) is None:
             record: dict[str, Any] = {
@@ -141,6 +183,18 @@ class BlueskyConnector:
                     "$type": "app.bsky.embed.images",
                     "images": [{"alt": item.alt, "image": self.upload(item)} for item in media],
                 }
+            elif card is not None:
+                external: dict[str, Any] = {"uri": card.url, "title": card.title, "description": card.description}
+                if card.thumb is not None:
+                    external["thumb"] = self.upload(card.thumb)
+                record["embed"] = {"$type": "app.bsky.embed.external", "external": external}
+            if reply_to is not None:
+                record["reply"] = {
+                    "root": {"uri": reply_to.root_id, "cid": reply_to.root_cid},
+                    "parent": {"uri": reply_to.parent_id, "cid": reply_to.parent_cid},
+                }
+            if facets := link_facets(text):
+                record["facets"] = facets
             response = send(
                 self._client,
                 "POST",
@@ -156,3 +210,38 @@ class BlueskyConnector:
             msg = "bluesky: the post fetched back differs from the text sent"
             raise MalformedResponse(msg)
         return fetched
+
+    def _thread(self, uri: str, *, depth: int) -> bytes:
+        session = self._login()
+        response = send(
+            self._client,
+            "GET",
+            f"{self.base_url}/xrpc/app.bsky.feed.getPostThread",
+            platform=PLATFORM,
+            params={"uri": uri, "depth": str(depth), "parentHeight": "0"},
+            headers={"Authorization": f"Bearer {session.access_jwt}"},
+        )
+        self._xrpc_check(response)
+        return response.content
+
+    def counts(self, remote_id: str) -> Counts:
+        """Return the post's likes, reposts, replies and quotes now (``app.bsky.feed.getPostThread``)."""
+        return engagement_parsing.bluesky_counts(self._thread(remote_id, depth=0))
+
+    def replies(self, remote_id: str) -> list[SocialPost]:
+        """Return the replies below the post, at every depth (``app.bsky.feed.getPostThread``)."""
+        return engagement_parsing.bluesky_replies(self._thread(remote_id, depth=10), web_base=self.web_base)
+
+    def mentions(self, *, limit: int = 40) -> list[SocialPost]:
+        """Return the newest mentions of the account (``app.bsky.notification.listNotifications``)."""
+        session = self._login()
+        response = send(
+            self._client,
+            "GET",
+            f"{self.base_url}/xrpc/app.bsky.notification.listNotifications",
+            platform=PLATFORM,
+            params={"limit": str(limit)},
+            headers={"Authorization": f"Bearer {session.access_jwt}"},
+        )
+        self._xrpc_check(response)
+        return engagement_parsing.bluesky_mentions(response.content, web_base=self.web_base)

@@ -161,7 +161,9 @@ def _redis_client(url: str) -> Any:
         if client is None:
             import redis
 
-            client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+            from chancery.platform.tls import redis_tls_options
+
+            client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, **redis_tls_options(url))
             _redis_clients[url] = client
         return client
 
@@ -235,7 +237,14 @@ class Listener(threading.Thread):
     def _listen_redis(self) -> None:
         import redis
 
-        client = redis.Redis.from_url(str(self.target), socket_connect_timeout=2, health_check_interval=30)
+        from chancery.platform.tls import redis_tls_options
+
+        client = redis.Redis.from_url(
+            str(self.target),
+            socket_connect_timeout=2,
+            health_check_interval=30,
+            **redis_tls_options(str(self.target)),
+        )
         try:
             pubsub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
             pubsub.subscribe(CHANNEL)

@@ -13,6 +13,7 @@ from typing import Protocol
 import urllib3
 from django.conf import settings
 
+from chancery.platform.tls import client_ssl_context
 from chancery.resilience.webhooks.ssrf import Endpoint
 
 MAX_RESPONSE_BYTES = 4096
@@ -53,6 +54,7 @@ class PinnedTransport:
                 retries=False,
                 server_hostname=endpoint.host,
                 assert_hostname=endpoint.host,
+                ssl_context=client_ssl_context(),  # system roots + CHANCERY_CA_BUNDLE
             )
         else:
             pool = urllib3.HTTPConnectionPool(endpoint.address, endpoint.port, timeout=timeout, retries=False)
