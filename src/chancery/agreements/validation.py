@@ -19,9 +19,11 @@ def country_alpha_2(code: str, *, field: str = "country_code") -> str:
 
     Raises :class:`InvalidInput` naming ``field`` for anything pycountry does not know.
     """
-    cleaned = code.strip().upper()
+    stripped = code.strip()
     country = None
-    if cleaned.isascii() and cleaned.isalpha():
+    # ASCII is checked before upper-casing: "ß".upper() is "SS", which would pass as South Sudan.
+    cleaned = stripped.upper() if stripped.isascii() else ""
+    if cleaned.isalpha():
         if len(cleaned) == 2:
             country = pycountry.countries.get(alpha_2=cleaned)
         elif len(cleaned) == 3:
@@ -33,7 +35,8 @@ def country_alpha_2(code: str, *, field: str = "country_code") -> str:
 
 def known_organisation_code(code: str, *, field: str = "organisation_code") -> str:
     """Return the upper-case code of a known international organisation, or raise naming ``field``."""
-    cleaned = code.strip().upper()
+    stripped = code.strip()
+    cleaned = stripped.upper() if stripped.isascii() else ""
     if cleaned not in INTERNATIONAL_ORGANISATIONS:
         known = ", ".join(sorted(INTERNATIONAL_ORGANISATIONS))
         raise invalid(field, _("Unknown organisation %(code)s; known: %(known)s.") % {"code": code, "known": known})

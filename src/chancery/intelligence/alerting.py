@@ -60,7 +60,7 @@ def watchlist_clean(
     errors: dict[str, list[str]] = {}
     if not name.strip() or len(name) > 200:
         errors["name"] = [_("Enter a name of at most 200 characters.")]
-    codes = [c.upper() for c in _clean_terms(countries, field="countries", errors=errors)]
+    codes = [c.upper() if c.isascii() else c for c in _clean_terms(countries, field="countries", errors=errors)]
     unknown = [c for c in codes if c not in _country_codes()]
     if unknown:
         errors["countries"] = [_("Unknown ISO 3166 alpha-3 codes: %(codes)s") % {"codes": ", ".join(unknown[:5])}]

@@ -66,7 +66,7 @@ def initiative_clean(
         "people": _terms(people, field="people", errors=errors),
         "organisations": _terms(organisations, field="organisations", errors=errors),
     }
-    codes = [c.upper() for c in _terms(countries, field="countries", errors=errors)]
+    codes = [c.upper() if c.isascii() else c for c in _terms(countries, field="countries", errors=errors)]
     unknown = [c for c in codes if c not in _country_codes()]
     if unknown:
         errors["countries"] = [_("Unknown ISO 3166 alpha-3 codes: %(codes)s") % {"codes": ", ".join(unknown[:5])}]

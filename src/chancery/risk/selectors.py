@@ -133,10 +133,10 @@ class CountryRisk:
 
 def country_code_clean(code: str) -> str:
     """Return ``code`` as an upper-case ISO alpha-3 code; InvalidInput naming ``country`` otherwise."""
-    cleaned = code.strip().upper()
-    if len(cleaned) != 3 or not cleaned.isascii() or not cleaned.isalpha():
+    cleaned = code.strip()
+    if len(cleaned) != 3 or not cleaned.isascii() or not cleaned.isalpha():  # ASCII first: "ß".upper() is "SS"
         raise InvalidInput(_("Give an ISO 3166 alpha-3 country code."), errors={"country": [_("Unknown country.")]})
-    return cleaned
+    return cleaned.upper()
 
 
 def country_risk(*, actor: Actor, code: str) -> CountryRisk:
