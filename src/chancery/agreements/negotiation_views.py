@@ -20,10 +20,7 @@ from chancery.platform.http import page_actor
 
 def _render(request: HttpRequest, agreement_id: int, **bound: forms.Form) -> HttpResponse:
     actor = page_actor(request)
-    try:
-        state = negotiation.negotiation_get(actor=actor, agreement_id=agreement_id)
-    except NotFound:
-        raise Http404 from None
+    state = negotiation.negotiation_get(actor=actor, agreement_id=agreement_id)
     context: dict[str, Any] = {
         "n": state,
         "agreement": state.agreement,
@@ -76,10 +73,7 @@ def round_create(request: HttpRequest, agreement_id: int) -> HttpResponse:
 def draft_attach(request: HttpRequest, agreement_id: int) -> HttpResponse:
     """Attach a vault version as a draft tabled at a round."""
     actor = page_actor(request)
-    try:
-        rounds = negotiation.negotiation_get(actor=actor, agreement_id=agreement_id).rounds
-    except NotFound:
-        raise Http404 from None
+    rounds = negotiation.negotiation_get(actor=actor, agreement_id=agreement_id).rounds
     return _submit(
         request,
         agreement_id,
@@ -100,10 +94,7 @@ def draft_attach(request: HttpRequest, agreement_id: int) -> HttpResponse:
 def round_minutes(request: HttpRequest, agreement_id: int) -> HttpResponse:
     """Record a round's minutes (a vault document, a text, or both; internal only)."""
     actor = page_actor(request)
-    try:
-        rounds = negotiation.negotiation_get(actor=actor, agreement_id=agreement_id).rounds
-    except NotFound:
-        raise Http404 from None
+    rounds = negotiation.negotiation_get(actor=actor, agreement_id=agreement_id).rounds
     return _submit(
         request,
         agreement_id,

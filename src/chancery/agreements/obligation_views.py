@@ -97,10 +97,7 @@ def calendar_token_revoke(request: HttpRequest) -> HttpResponse:
 @login_required
 def agreement_feed(request: HttpRequest, agreement_id: int) -> HttpResponse:
     """Serve one agreement's open obligations as iCalendar (for a signed-in calendar client)."""
-    try:
-        items = list(selectors.obligation_list(actor=page_actor(request), agreement_id=agreement_id))
-    except NotFound:
-        raise Http404 from None
+    items = list(selectors.obligation_list(actor=page_actor(request), agreement_id=agreement_id))
     name = items[0].agreement.short_name if items else "Chancery"
     return HttpResponse(obligations_calendar(name=name, obligations=items), content_type=CALENDAR_TYPE)
 

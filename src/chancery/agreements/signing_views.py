@@ -52,12 +52,9 @@ def text_verify(request: HttpRequest, signed_text_id: int) -> HttpResponse:
             form.add_error("file", _("The file is larger than 50 MB."))
         else:
             digest = signing.file_digest(upload.read())
-    try:
-        verification = signing.signed_text_verify(
-            actor=page_actor(request), signed_text_id=signed_text_id, file_sha256=digest
-        )
-    except NotFound:
-        raise Http404 from None
+    verification = signing.signed_text_verify(
+        actor=page_actor(request), signed_text_id=signed_text_id, file_sha256=digest
+    )
     return render(
         request,
         "agreements/text_verify.html",

@@ -108,10 +108,7 @@ def agreement_export(request: HttpRequest) -> HttpResponse:
 def render_detail(request: HttpRequest, agreement_id: int, **forms_: Any) -> HttpResponse:
     """Render the agreement page with its forms (those given carry a failed submission: status 400)."""
     actor = page_actor(request)
-    try:
-        profile = selectors.agreement_profile(actor=actor, agreement_id=agreement_id)
-    except NotFound:
-        raise Http404 from None
+    profile = selectors.agreement_profile(actor=actor, agreement_id=agreement_id)
     can_manage = access.can(actor, "agreements.manage", profile.agreement)
     others = selectors.agreement_list(actor=actor).exclude(pk=agreement_id) if can_manage else []
     context = {
@@ -166,10 +163,7 @@ def party_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
 def event_record(request: HttpRequest, agreement_id: int) -> HttpResponse:
     """Record a dated event from the agreement page; guard failures are shown on the form."""
     actor = page_actor(request)
-    try:
-        profile = selectors.agreement_profile(actor=actor, agreement_id=agreement_id)
-    except NotFound:
-        raise Http404 from None
+    profile = selectors.agreement_profile(actor=actor, agreement_id=agreement_id)
     form = EventForm(request.POST, parties=[p.party for p in profile.parties])
     if form.is_valid():
         data = form.cleaned_data

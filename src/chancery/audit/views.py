@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
-from functools import wraps
-from typing import Any
+from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -18,25 +15,9 @@ from django.views.decorators.http import require_GET
 from chancery.audit.forms import AuditFilterForm
 from chancery.audit.selectors import AuditFilters, audit_event_list
 from chancery.audit.services import audit_event_export
-from chancery.platform.errors import NotFound, PermissionDenied
 from chancery.platform.http import page_actor
 
 PAGE_SIZE = 50
-
-
-def _refusals_as_http(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Turn the policy engine's refusals into Django's 403 and 404 pages."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.detail) from exc
-        except NotFound as exc:
-            raise Http404(exc.detail) from exc
-
-    return wrapped
 
 
 class _Echo:
@@ -48,7 +29,6 @@ class _Echo:
 
 @login_required
 @require_GET
-@_refusals_as_http
 def events(request: HttpRequest) -> HttpResponse:
     """Render the filtered, paginated audit log."""
     actor = page_actor(request)
@@ -67,7 +47,6 @@ def events(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-@_refusals_as_http
 def export_csv(request: HttpRequest) -> HttpResponseBase:
     """Stream the filtered audit events as CSV (the export is itself audited)."""
     actor = page_actor(request)

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
@@ -86,10 +86,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A course's lessons and quiz; a submitted quiz shows the score and feedback per question."""
     actor = _learner(request)
-    try:
-        course = courses.course_get(actor=actor, slug=slug)
-    except NotFound:
-        raise Http404 from None
+    course = courses.course_get(actor=actor, slug=slug)
     context = {"course": course, **_localised(course), "result": None}
     if request.method == "POST":
         answers: dict[int, int] = {}
@@ -171,9 +168,6 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 def certificate(request: HttpRequest, slug: str) -> HttpResponse:
     """The certificate of a completed course (404 until the quiz is passed)."""
     actor = _learner(request)
-    try:
-        enrollment = courses.certificate_get(actor=actor, slug=slug)
-    except NotFound:
-        raise Http404 from None
+    enrollment = courses.certificate_get(actor=actor, slug=slug)
     title = enrollment.course.title_vi if _vi() else enrollment.course.title_en
     return render(request, "awareness/certificate.html", {"enrollment": enrollment, "title": title})

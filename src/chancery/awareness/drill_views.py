@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import contextlib
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -33,10 +33,7 @@ def drill_open(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def drill_click(request: HttpRequest, token: str) -> HttpResponse:
     """Record the click (and enrol the recipient in the course), then show the landing page."""
-    try:
-        recipient = drills.drill_clicked(token=token)
-    except NotFound:
-        raise Http404 from None
+    recipient = drills.drill_clicked(token=token)
     return render(request, "awareness/drill_landing.html", {"template": recipient.campaign.template, "token": token})
 
 
@@ -44,10 +41,7 @@ def drill_click(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def drill_submit(request: HttpRequest, token: str) -> HttpResponse:
     """Record that the landing form was sent (its content is never read) and show the teaching page."""
-    try:
-        drills.drill_submitted(token=token)
-    except NotFound:
-        raise Http404 from None
+    drills.drill_submitted(token=token)
     return redirect("awareness_drill:drill_learn", token)
 
 
@@ -55,8 +49,5 @@ def drill_submit(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def drill_learn(request: HttpRequest, token: str) -> HttpResponse:
     """The short teaching page for whoever clicked."""
-    try:
-        recipient = drills.drill_recipient(token=token)
-    except NotFound:
-        raise Http404 from None
+    recipient = drills.drill_recipient(token=token)
     return render(request, "awareness/drill_learn.html", {"template": recipient.campaign.template})

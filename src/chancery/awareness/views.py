@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -65,10 +65,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     """Show a report's indicators; security officers confirm (sharing the indicators) or dismiss it."""
     actor = _reporter(request)
-    try:
-        report = selectors.phishing_report_get(actor=actor, report_id=report_id)
-    except NotFound:
-        raise Http404 from None
+    report = selectors.phishing_report_get(actor=actor, report_id=report_id)
     triager = access.can(actor, "awareness.triage")
     form = TriageForm(request.POST or None)
     form.fields["collection"].choices = [("", "—")] + [  # type: ignore[attr-defined]

@@ -123,10 +123,7 @@ def compose(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, cable_id: int) -> HttpResponse:
     """Show a draft (or returned cable) for editing and save the new content."""
     actor = page_actor(request)
-    try:
-        view = selectors.cable_view(actor=actor, cable_id=cable_id)
-    except NotFound:
-        raise Http404 from None
+    view = selectors.cable_view(actor=actor, cable_id=cable_id)
     if not view.may["edit"]:
         raise DjangoPermissionDenied
     return _compose(
@@ -143,10 +140,7 @@ def detail(request: HttpRequest, cable_id: int) -> HttpResponse:
     from chancery.meetings.selectors import meeting_start_offered
 
     actor = page_actor(request)
-    try:
-        view = services.cable_open(actor=actor, cable_id=cable_id)
-    except NotFound:
-        raise Http404 from None
+    view = services.cable_open(actor=actor, cable_id=cable_id)
     may_meet = meeting_start_offered(actor=actor)
     context = {"view": view, "cable": view.cable, "may_meet": may_meet, **_live(request)}
     return render(request, "cables/detail.html", context)
@@ -206,9 +200,6 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def saved_search_delete(request: HttpRequest, search_id: int) -> HttpResponse:
     """Delete one of the user's saved searches."""
-    try:
-        services.saved_search_delete(actor=page_actor(request), search_id=search_id)
-    except NotFound:
-        raise Http404 from None
+    services.saved_search_delete(actor=page_actor(request), search_id=search_id)
     messages.success(request, _("Saved search deleted."))
     return redirect("cables:inbox")

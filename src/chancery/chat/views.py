@@ -124,10 +124,7 @@ def _detail_context(request: HttpRequest, channel_id: int, form: MessageForm | N
 def channel_detail(request: HttpRequest, channel_id: int) -> HttpResponse:
     """Render a channel's messages (marking them read) and post a new message on submission."""
     actor = page_actor(request)
-    try:
-        channel = selectors.channel_get(actor=actor, channel_id=channel_id)
-    except NotFound:
-        raise Http404 from None
+    channel = selectors.channel_get(actor=actor, channel_id=channel_id)
     form = None
     if request.method == "POST":
         form = MessageForm(request.POST, ceiling=channel.ceiling)
@@ -157,10 +154,7 @@ def channel_detail(request: HttpRequest, channel_id: int) -> HttpResponse:
 def channel_settings(request: HttpRequest, channel_id: int) -> HttpResponse:
     """Render a channel's members, retention, legal hold and export controls, as the user may use them."""
     actor = page_actor(request)
-    try:
-        channel = selectors.channel_get_governed(actor=actor, channel_id=channel_id)
-    except NotFound:
-        raise Http404 from None
+    channel = selectors.channel_get_governed(actor=actor, channel_id=channel_id)
     may = selectors.may(actor=actor, channel=channel)
     is_member = access.can(actor, "chat.view", channel)
     context = {

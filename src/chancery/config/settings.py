@@ -104,6 +104,9 @@ MIDDLEWARE = [
     "chancery.identity.middleware.PasswordChangeRequiredMiddleware",
     "chancery.identity.middleware.MfaRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A page view's domain NotFound / PermissionDenied -> the 404 / 403 page (never under /api/). process_exception
+    # runs bottom-up: this one sees them before the middleware above; FaultPages below only takes db/disk faults.
+    "chancery.platform.middleware.DomainErrorPagesMiddleware",
     "chancery.resilience.unavailable.FaultPagesMiddleware",  # last: the first to see a view's exception
 ]
 
@@ -464,6 +467,10 @@ INTEL_FETCH_ALLOWLIST = env_list("INTEL_FETCH_ALLOWLIST", [])
 INTEL_SPIKE_WINDOW_DAYS = env_int("INTEL_SPIKE_WINDOW_DAYS", default=28)
 INTEL_SPIKE_MIN_COUNT = env_int("INTEL_SPIKE_MIN_COUNT", default=5)
 INTEL_SPIKE_Z = 3.0
+# A deployment's own ONNX sentiment transformer (docs/models/onnx.md): its directory (empty: the built-in linear
+# models serve every language) and the comma-separated ISO 639-1 codes it serves ("*": every language).
+INTEL_ONNX_SENTIMENT_DIR = env_str("INTEL_ONNX_SENTIMENT_DIR", "")
+INTEL_ONNX_SENTIMENT_LANGS = env_str("INTEL_ONNX_SENTIMENT_LANGS", "en")
 # The live event stream: seconds between database polls and between heartbeats.
 EVENTS_POLL_SECONDS = 1.0
 EVENTS_HEARTBEAT_SECONDS = 15.0

@@ -30,10 +30,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
     """List the accounts the officer looks after (``?q=`` filters), pending factor resets, and "end all"."""
     actor = page_actor(request)
     query = request.GET.get("q", "")[:150]
-    try:
-        users = selectors.managed_user_list(actor=actor, query=query)
-    except PermissionDenied as error:
-        raise HttpPermissionDenied(str(error)) from error
+    users = selectors.managed_user_list(actor=actor, query=query)
     pending = selectors.mfa_reset_pending_list(actor=actor)
     return render(request, "identity/accounts.html", {"users": users, "query": query, "pending": pending})
 
@@ -42,12 +39,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def account(request: HttpRequest, user_id: int) -> HttpResponse:
     """Show one account's sessions, second factors and the officer's actions on it."""
-    try:
-        detail = selectors.managed_user_get(actor=page_actor(request), user_id=user_id)
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied as error:
-        raise HttpPermissionDenied(str(error)) from error
+    detail = selectors.managed_user_get(actor=page_actor(request), user_id=user_id)
     return render(request, "identity/account.html", {"detail": detail})
 
 
@@ -56,12 +48,7 @@ def account(request: HttpRequest, user_id: int) -> HttpResponse:
 @reauthenticated
 def account_sessions_end(request: HttpRequest, user_id: int) -> HttpResponse:
     """Sign the account out everywhere."""
-    try:
-        count = services.user_sessions_end(actor=page_actor(request), user_id=user_id)
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied as error:
-        raise HttpPermissionDenied(str(error)) from error
+    count = services.user_sessions_end(actor=page_actor(request), user_id=user_id)
     messages.success(
         request, ngettext("%(count)d session ended.", "%(count)d sessions ended.", count) % {"count": count}
     )
@@ -73,10 +60,7 @@ def account_sessions_end(request: HttpRequest, user_id: int) -> HttpResponse:
 @reauthenticated
 def sessions_end_all(request: HttpRequest) -> HttpResponse:
     """Sign out every account the officer looks after, keeping the officer's own sessions."""
-    try:
-        count = services.all_sessions_end(actor=page_actor(request))
-    except PermissionDenied as error:
-        raise HttpPermissionDenied(str(error)) from error
+    count = services.all_sessions_end(actor=page_actor(request))
     messages.success(
         request, ngettext("%(count)d session ended.", "%(count)d sessions ended.", count) % {"count": count}
     )
@@ -89,12 +73,7 @@ def sessions_end_all(request: HttpRequest) -> HttpResponse:
 @reauthenticated
 def account_password_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     """Set a one-time password and show it once, to hand over in person."""
-    try:
-        issued = services.user_password_reset(actor=page_actor(request), user_id=user_id)
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied as error:
-        raise HttpPermissionDenied(str(error)) from error
+    issued = services.user_password_reset(actor=page_actor(request), user_id=user_id)
     return render(request, RESULT_TEMPLATE, {"issued": issued, "after_mfa_reset": False, "user_id": user_id})
 
 

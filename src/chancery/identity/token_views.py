@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chancery.identity.token_forms import ApiTokenCreateForm
 from chancery.identity.tokens import api_token_create, api_token_list, api_token_revoke
 from chancery.platform.actor import Actor
-from chancery.platform.errors import InvalidInput, NotFound, PermissionDenied
+from chancery.platform.errors import InvalidInput
 from chancery.platform.http import page_actor
 
 
@@ -41,14 +40,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
             for field, errors in exc.errors.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.detail) from exc
         else:
             return render(request, "identity/tokens_created.html", {"issued": issued}, status=201)
-    try:
-        token_list = list(api_token_list(actor=actor))
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.detail) from exc
+    token_list = list(api_token_list(actor=actor))
     status = 400 if form.errors else 200
     return render(request, "identity/tokens.html", {"tokens": token_list, "form": form}, status=status)
 
@@ -57,11 +51,6 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """Revoke one of the user's tokens and go back to the list."""
-    try:
-        token = api_token_revoke(actor=_actor(request), token_id=token_id)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.detail) from exc
+    token = api_token_revoke(actor=_actor(request), token_id=token_id)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("identity:tokens")

@@ -31,10 +31,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def lockouts(request: HttpRequest) -> HttpResponse:
     """List locked accounts the officer may unlock, each with an Unlock button."""
-    try:
-        locked = selectors.locked_account_list(actor=_actor(request))
-    except PermissionDenied as error:
-        raise HttpPermissionDenied(str(error)) from error
+    locked = selectors.locked_account_list(actor=_actor(request))
     return render(request, "identity/lockouts.html", {"locked": locked})
 
 

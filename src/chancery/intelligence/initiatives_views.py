@@ -11,7 +11,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,7 +21,7 @@ from chancery.intelligence.initiatives_chart import tone_interval_chart
 from chancery.intelligence.initiatives_forms import InitiativeForm
 from chancery.platform import access
 from chancery.platform.actor import Actor
-from chancery.platform.errors import DomainError, NotFound
+from chancery.platform.errors import DomainError
 from chancery.platform.http import page_actor
 
 
@@ -81,10 +81,7 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
 def initiative_edit(request: HttpRequest, initiative_id: int) -> HttpResponse:
     """Change an initiative's definition (administrators and analysts)."""
     actor = _definer(request)
-    try:
-        initiative = initiatives_selectors.initiative_get(actor=actor, initiative_id=initiative_id)
-    except NotFound:
-        raise Http404 from None
+    initiative = initiatives_selectors.initiative_get(actor=actor, initiative_id=initiative_id)
     form = InitiativeForm(request.POST or None, initial=InitiativeForm.initial_of(initiative))
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,12 +109,9 @@ def initiative_tracker(request: HttpRequest, initiative_id: int) -> HttpResponse
     actor = _reader(request)
     bucket = request.GET.get("bucket", "week")
     bucket = bucket if bucket in initiatives_selectors.BUCKETS else "week"
-    try:
-        tracker = initiatives_selectors.initiative_tracker(
-            actor=actor, initiative_id=initiative_id, bucket=bucket, stories_from=_day(request.GET.get("stories"))
-        )
-    except NotFound:
-        raise Http404 from None
+    tracker = initiatives_selectors.initiative_tracker(
+        actor=actor, initiative_id=initiative_id, bucket=bucket, stories_from=_day(request.GET.get("stories"))
+    )
     starts = [b.start for b in tracker.buckets]
     per = _("per day") if bucket == "day" else _("per week")
     context = {

@@ -116,10 +116,7 @@ def _csv_safe(value: Any) -> Any:
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """Render one item with its enrichment, the models behind it, and its country mentions."""
     actor = _reader(request)
-    try:
-        item = selectors.item_get(actor=actor, item_id=item_id)
-    except NotFound:
-        raise Http404 from None
+    item = selectors.item_get(actor=actor, item_id=item_id)
     return render(request, "intelligence/item.html", {"item": item})
 
 
@@ -134,10 +131,7 @@ def countries(request: HttpRequest) -> HttpResponse:
 def country(request: HttpRequest, code: str) -> HttpResponse:
     """Render a country's volume and tone over 90 days (charts and a table), top stories and events."""
     actor = _reader(request)
-    try:
-        overview = selectors.country_overview(actor=actor, code=code)
-    except NotFound:
-        raise Http404 from None
+    overview = selectors.country_overview(actor=actor, code=code)
     days = [point.day for point in overview.days]
     context = {
         "overview": overview,
@@ -190,10 +184,7 @@ def watchlists(request: HttpRequest) -> HttpResponse:
 def watchlist_edit(request: HttpRequest, watchlist_id: int) -> HttpResponse:
     """Edit one of the user's watchlists."""
     actor = _reader(request)
-    try:
-        watchlist = selectors.watchlist_get(actor=actor, watchlist_id=watchlist_id)
-    except NotFound:
-        raise Http404 from None
+    watchlist = selectors.watchlist_get(actor=actor, watchlist_id=watchlist_id)
     initial = {
         "name": watchlist.name,
         "countries": ", ".join(watchlist.countries),
@@ -219,10 +210,7 @@ def watchlist_edit(request: HttpRequest, watchlist_id: int) -> HttpResponse:
 @require_POST
 def watchlist_delete(request: HttpRequest, watchlist_id: int) -> HttpResponse:
     """Delete one of the user's watchlists."""
-    try:
-        alerting.watchlist_delete(actor=_reader(request), watchlist_id=watchlist_id)
-    except NotFound:
-        raise Http404 from None
+    alerting.watchlist_delete(actor=_reader(request), watchlist_id=watchlist_id)
     messages.success(request, _("Watchlist deleted."))
     return redirect("intelligence:watchlists")
 
@@ -239,10 +227,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
 @require_POST
 def alert_read(request: HttpRequest, alert_id: int) -> HttpResponse:
     """Mark one of the user's watchlist alerts as read."""
-    try:
-        alerting.alert_mark_read(actor=_reader(request), alert_id=alert_id)
-    except NotFound:
-        raise Http404 from None
+    alerting.alert_mark_read(actor=_reader(request), alert_id=alert_id)
     return redirect("intelligence:alerts")
 
 

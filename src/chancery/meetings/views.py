@@ -68,10 +68,7 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Render one of the user's meetings: time, participants, join, invitation and cancel buttons."""
     actor = page_actor(request)
-    try:
-        meeting = selectors.meeting_get(actor=actor, meeting_id=meeting_id)
-    except NotFound:
-        raise Http404 from None
+    meeting = selectors.meeting_get(actor=actor, meeting_id=meeting_id)
     context = {
         "meeting": meeting,
         "participants": selectors.participant_list(actor=actor, meeting=meeting),
@@ -103,10 +100,7 @@ def meeting_join(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def meeting_invitation(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Download the meeting's iCalendar invitation (participants only)."""
     actor = page_actor(request)
-    try:
-        meeting = selectors.meeting_get(actor=actor, meeting_id=meeting_id)
-    except NotFound:
-        raise Http404 from None
+    meeting = selectors.meeting_get(actor=actor, meeting_id=meeting_id)
     response = HttpResponse(services.meeting_invitation_bytes(meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response

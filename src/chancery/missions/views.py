@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -17,7 +17,7 @@ from chancery.missions import selectors, services
 from chancery.missions.forms import OrganisationFilterForm, ReportForm
 from chancery.platform import access
 from chancery.platform.actor import Actor
-from chancery.platform.errors import InvalidInput, NotFound, PermissionDenied
+from chancery.platform.errors import InvalidInput, PermissionDenied
 from chancery.platform.http import page_actor
 
 PAGE_SIZE = 50
@@ -41,10 +41,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Render one organisation (a mission's page for missions): facts, units under it, recent reports."""
     actor = _actor(request)
-    try:
-        profile = selectors.organisation_profile(actor=actor, code=code)
-    except NotFound:
-        raise Http404 from None
+    profile = selectors.organisation_profile(actor=actor, code=code)
     organisation = profile.organisation
     context = {
         "organisation": organisation,
@@ -68,10 +65,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     """Render one post report; hidden and missing reports both answer 404. The reading is audited."""
-    try:
-        report = services.report_open(actor=_actor(request), report_id=report_id)
-    except NotFound:
-        raise Http404 from None
+    report = services.report_open(actor=_actor(request), report_id=report_id)
     return render(request, "missions/report_detail.html", {"report": report})
 
 

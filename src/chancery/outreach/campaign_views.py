@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from chancery.outreach import selectors, services
 from chancery.platform import access
-from chancery.platform.errors import DomainError, NotFound
+from chancery.platform.errors import DomainError
 from chancery.platform.http import page_actor
 
 
@@ -60,8 +60,5 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """Render one campaign with the posts in it the user may see."""
     actor = page_actor(request)
-    try:
-        found, posts = selectors.campaign_get(actor=actor, campaign_id=campaign_id)
-    except NotFound:
-        raise Http404 from None
+    found, posts = selectors.campaign_get(actor=actor, campaign_id=campaign_id)
     return render(request, "outreach/campaign.html", {"campaign": found, "posts": posts})

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from chancery.outreach.image_picker import vault_image_thumbnail
 from chancery.platform import access
-from chancery.platform.errors import NotFound
 from chancery.platform.http import page_actor
 
 
@@ -20,10 +19,7 @@ def image_thumbnail(request: HttpRequest, document_id: int) -> HttpResponse:
     actor = page_actor(request)
     if not access.can(actor, "outreach.draft"):
         raise DjangoPermissionDenied
-    try:
-        data = vault_image_thumbnail(actor=actor, document_id=document_id)
-    except NotFound:
-        raise Http404 from None
+    data = vault_image_thumbnail(actor=actor, document_id=document_id)
     response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=600"
     response["X-Content-Type-Options"] = "nosniff"

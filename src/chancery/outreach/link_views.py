@@ -61,10 +61,7 @@ def link_issue(request: HttpRequest, post_id: int) -> HttpResponse:
 def review(request: HttpRequest, token: str) -> HttpResponse:
     """Show one post to an outside approver and record their approval or rejection (no account)."""
     actor = page_actor(request)
-    try:
-        link, void = selectors.approval_link_get(actor=actor, token=token)
-    except NotFound:
-        raise Http404 from None
+    link, void = selectors.approval_link_get(actor=actor, token=token)
     done: ApprovalLink | None = None
     status = 200
     if request.method == "POST" and not void:

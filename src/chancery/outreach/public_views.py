@@ -6,7 +6,7 @@ publishing run), so a platform outage or API retirement never silences the minis
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from chancery.outreach import selectors
-from chancery.platform.errors import NotFound
 from chancery.platform.http import page_actor
 
 CACHE = "public, max-age=60"
@@ -30,10 +29,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 
 def statement_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     """Render one statement in both languages."""
-    try:
-        post = selectors.statement_get(actor=page_actor(request), post_id=post_id)
-    except NotFound:
-        raise Http404 from None
+    post = selectors.statement_get(actor=page_actor(request), post_id=post_id)
     response = render(request, "outreach/statement.html", {"post": post})
     response["Cache-Control"] = CACHE
     return response

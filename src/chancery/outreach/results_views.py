@@ -22,10 +22,7 @@ from chancery.platform.http import page_actor
 def post_results(request: HttpRequest, post_id: int) -> HttpResponse:
     """Render a post's engagement (totals, by platform, language and region, over time) and its replies."""
     actor = page_actor(request)
-    try:
-        post, found = results.post_results(actor=actor, post_id=post_id)
-    except NotFound:
-        raise Http404 from None
+    post, found = results.post_results(actor=actor, post_id=post_id)
     context = {
         "post": post,
         "results": found,
@@ -39,10 +36,7 @@ def post_results(request: HttpRequest, post_id: int) -> HttpResponse:
 def campaign_results(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """Render a campaign's engagement over the posts the user may see, post by post."""
     actor = page_actor(request)
-    try:
-        campaign, found = results.campaign_results(actor=actor, campaign_id=campaign_id)
-    except NotFound:
-        raise Http404 from None
+    campaign, found = results.campaign_results(actor=actor, campaign_id=campaign_id)
     return render(request, "outreach/campaign_results.html", {"campaign": campaign, "results": found})
 
 

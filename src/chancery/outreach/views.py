@@ -219,10 +219,7 @@ def respond(request: HttpRequest, alert_id: int) -> HttpResponse:
     actor = page_actor(request)
     if not access.can(actor, "outreach.draft"):
         raise DjangoPermissionDenied
-    try:
-        evidence = selectors.alert_evidence_preview(actor=actor, alert_id=alert_id)
-    except NotFound:
-        raise Http404 from None
+    evidence = selectors.alert_evidence_preview(actor=actor, alert_id=alert_id)
     return _compose(
         request,
         save=lambda form: services.post_respond(actor=actor, alert_id=alert_id, content=form.content()),
@@ -237,10 +234,7 @@ def respond(request: HttpRequest, alert_id: int) -> HttpResponse:
 def edit(request: HttpRequest, post_id: int) -> HttpResponse:
     """Show a post for editing; saving a changed version expires that version's approvals."""
     actor = page_actor(request)
-    try:
-        post = selectors.post_get(actor=actor, post_id=post_id)
-    except NotFound:
-        raise Http404 from None
+    post = selectors.post_get(actor=actor, post_id=post_id)
     if not access.can(actor, "outreach.edit", post):
         raise DjangoPermissionDenied
     return _compose(
@@ -255,10 +249,7 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
 def detail(request: HttpRequest, post_id: int) -> HttpResponse:
     """Render one post: both versions, the approval steps, the targets with their URLs, allowed actions."""
     actor = page_actor(request)
-    try:
-        post = selectors.post_get(actor=actor, post_id=post_id)
-    except NotFound:
-        raise Http404 from None
+    post = selectors.post_get(actor=actor, post_id=post_id)
     context = {
         "post": post,
         "targets": selectors.post_targets(actor=actor, post=post),

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from chancery.platform.errors import NotFound, PermissionDenied
 
 REFUSED_METHODS = frozenset({"TRACE", "TRACK", "CONNECT"})
 MACHINE_PATH_PREFIXES = ("/api/", "/taxii2/", "/tlog/")
@@ -64,3 +68,37 @@ class HttpsRequiredMiddleware:
             response["X-Content-Type-Options"] = "nosniff"
             return response
         return self.get_response(request)
+
+
+class DomainErrorPagesMiddleware:
+    """Answer a page view's domain ``NotFound`` with the 404 page and its ``PermissionDenied`` with the 403 page.
+
+    Services and selectors raise the errors of :mod:`chancery.platform.errors`; page views let these two
+    propagate instead of re-raising them by hand. The answer is exactly Django's own for ``Http404`` and
+    ``django.core.exceptions.PermissionDenied``: ``handler404`` / ``handler403`` (the technical 404 page under
+    ``DEBUG``), with the usual "Not Found" / "Forbidden" warning on the ``django.request`` logger. A
+    ``NotFound`` stays a 404, so an object the actor may not know exists is never confirmed by a 403.
+    Requests under ``/api/`` are left alone (Ninja answers every domain error there as problem+json), and
+    every other exception passes through to the middleware above.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Pass the request on unchanged."""
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """Return the 404 or 403 page for the two domain errors outside ``/api/``; None for anything else."""
+        if request.path.startswith("/api/"):
+            return None
+        page_error: Exception
+        if isinstance(exception, NotFound):
+            page_error = Http404(str(exception))
+        elif isinstance(exception, PermissionDenied):
+            page_error = DjangoPermissionDenied(str(exception))
+        else:
+            return None
+        page_error.__cause__ = exception
+        return response_for_exception(request, page_error)

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -15,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chancery.platform import access
-from chancery.platform.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from chancery.platform.errors import DomainError, InvalidInput, NotFound
 from chancery.platform.http import page_actor
 from chancery.risk import selectors, services
 from chancery.risk.engine import DEMO_DATA
@@ -25,27 +21,10 @@ from chancery.risk.tiles import TILE, tile_position
 from chancery_analytics.forecast.data import DataError
 from chancery_analytics.forecast.scenario import OUTSIDE, scenario_run
 
-
-def guarded[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
-    """Turn the policy engine's refusals into 403 pages and missing objects into 404 pages."""
-
-    @wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        try:
-            return view(*args, **kwargs)
-        except PermissionDenied:
-            raise DjangoPermissionDenied from None
-        except NotFound:
-            raise Http404 from None
-
-    return wrapper
-
-
 COLOURS = {"low": "#d9f0d3", "elevated": "#fee08b", "high": "#fc8d59", "very_high": "#b2182b"}
 
 
 @login_required
-@guarded
 def world(request: HttpRequest) -> HttpResponse:
     """The leadership view: reviewed assessments of every kind only, with the conflict map as SVG and a table."""
     actor = page_actor(request)
@@ -69,7 +48,6 @@ def world(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@guarded
 def country(request: HttpRequest, code: str) -> HttpResponse:
     """A country's reviewed risks: forecast path, drivers with their evidence, history, stories, agreements, trade."""
     actor = page_actor(request)
@@ -99,7 +77,6 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@guarded
 def alerts(request: HttpRequest) -> HttpResponse:
     """Marked changes of reviewed figures (raised by reviews; drafts never raise one)."""
     actor = page_actor(request)
@@ -108,7 +85,6 @@ def alerts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@guarded
 def queue(request: HttpRequest) -> HttpResponse:
     """The review queue: drafts awaiting an analyst's decision."""
     actor = page_actor(request)
@@ -129,14 +105,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@guarded
 def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """Show one draft with its drivers and take the analyst's decision."""
     actor = page_actor(request)
-    try:
-        assessment = selectors.draft_get(actor=actor, assessment_id=assessment_id)
-    except NotFound:
-        raise Http404 from None
+    assessment = selectors.draft_get(actor=actor, assessment_id=assessment_id)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +140,6 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @login_required
-@guarded
 def scenario(request: HttpRequest) -> HttpResponse:
     """The trade scenario tool; a shock outside the data's range is flagged plainly."""
     actor = page_actor(request)
@@ -208,7 +179,6 @@ def scenario(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@guarded
 def events(request: HttpRequest) -> HttpResponse:
     """The AI event log: every model run and every review."""
     log = selectors.event_list(actor=page_actor(request))
@@ -216,7 +186,6 @@ def events(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@guarded
 def register(request: HttpRequest) -> HttpResponse:
     """The AI use-case register."""
     actor = page_actor(request)
@@ -225,7 +194,6 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@guarded
 def register_edit(request: HttpRequest, model_name: str) -> HttpResponse:
     """Edit one use-case register entry (administrators)."""
     actor = page_actor(request)
@@ -254,7 +222,6 @@ def register_edit(request: HttpRequest, model_name: str) -> HttpResponse:
 
 
 @login_required
-@guarded
 def register_csv(request: HttpRequest) -> HttpResponse:
     """The use-case register as a CSV report."""
     text = selectors.usecase_csv(actor=page_actor(request))
@@ -264,7 +231,6 @@ def register_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@guarded
 @require_POST
 def run(request: HttpRequest) -> HttpResponse:
     """Run the models now (administrators): conflict, crisis and trade drafts, then initiative readings."""
@@ -280,7 +246,6 @@ def run(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@guarded
 @require_POST
 def sentiment_draft(request: HttpRequest, initiative_id: int) -> HttpResponse:
     """Send an initiative's current sentiment reading to the review queue as a draft (analysts)."""

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chancery.missions.selectors import partner_organisation_list
 from chancery.platform import access
 from chancery.platform.actor import Actor
-from chancery.platform.errors import DomainError, NotFound
+from chancery.platform.errors import DomainError
 from chancery.platform.http import page_actor
 from chancery.threatintel import feeds, selectors, services
 from chancery.threatintel.forms import CollectionForm, FeedForm, ImportForm, MemberForm
@@ -36,10 +36,7 @@ def _actor(request: HttpRequest, action: str = "threatintel.view") -> Actor:
 
 
 def _collection(actor: Actor, collection_id: str) -> Collection:
-    try:
-        return selectors.collection_get(actor=actor, collection_id=collection_id)
-    except NotFound:
-        raise Http404 from None
+    return selectors.collection_get(actor=actor, collection_id=collection_id)
 
 
 def _form_errors(form: forms.Form, error: DomainError) -> None:

@@ -45,10 +45,7 @@ def tile(request: HttpRequest, path: str) -> HttpResponse:
         raise Http404 from None
     if parsed.is_entries:
         raise Http404  # entry bundles hold audit metadata; they are for authorised users, not the public
-    try:
-        body = selectors.tile_get(tile=parsed)
-    except NotFound:
-        raise Http404 from None
+    body = selectors.tile_get(tile=parsed)
     response = HttpResponse(body, content_type="application/octet-stream")
     response["Cache-Control"] = "public, max-age=31536000, immutable" if not parsed.is_partial else "public, max-age=60"
     return response

@@ -116,10 +116,7 @@ def document_upload(request: HttpRequest) -> HttpResponse:
 def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     """Render a document's metadata, versions, shares and comments (the read is audited)."""
     actor = _actor(request)
-    try:
-        document = services.document_open(actor=actor, document_id=document_id)
-    except NotFound:
-        raise Http404 from None
+    document = services.document_open(actor=actor, document_id=document_id)
     return render(request, "vault/document_detail.html", _detail_context(actor, document))
 
 
@@ -171,8 +168,6 @@ def document_download(request: HttpRequest, document_id: int) -> HttpResponseBas
             mfa_verified_at=mfa_verified_at(request),
             watermark=request.GET.get("watermark") == "1",
         )
-    except NotFound:
-        raise Http404 from None
     except RecentMfaRequired as error:
         messages.warning(request, error.detail)
         return redirect(reverse("mfa_reauthenticate") + "?" + urlencode({"next": request.get_full_path()}))

@@ -56,10 +56,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
     """Show an alert: the explanation, its figures and the audit events behind it."""
     actor = _officer(request)
-    try:
-        alert = selectors.alert_get(actor=actor, alert_id=alert_id)
-    except NotFound:
-        raise Http404 from None
+    alert = selectors.alert_get(actor=actor, alert_id=alert_id)
     context = {
         "alert": alert,
         "explanation": alert_explanation(alert),

@@ -69,10 +69,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 def subscription_detail(request: HttpRequest, subscription_id: int) -> HttpResponse:
     """Show one subscription and its newest deliveries with their outcome."""
     actor = _admin_actor(request)
-    try:
-        subscription = selectors.subscription_get(actor=actor, subscription_id=subscription_id)
-    except NotFound:
-        raise Http404 from None
+    subscription = selectors.subscription_get(actor=actor, subscription_id=subscription_id)
     deliveries = selectors.delivery_list(actor=actor, subscription_id=subscription.pk)[:PAGE_SIZE]
     return render(request, "webhooks/subscription.html", {"subscription": subscription, "deliveries": deliveries})
 
@@ -82,10 +79,7 @@ def subscription_detail(request: HttpRequest, subscription_id: int) -> HttpRespo
 def secret_rotate(request: HttpRequest, subscription_id: int) -> HttpResponse:
     """Give the subscription a new secret and show it once."""
     actor = _admin_actor(request)
-    try:
-        created = services.subscription_secret_rotate(actor=actor, subscription_id=subscription_id)
-    except NotFound:
-        raise Http404 from None
+    created = services.subscription_secret_rotate(actor=actor, subscription_id=subscription_id)
     return render(request, "webhooks/secret.html", {"created": created, "rotated": True})
 
 
