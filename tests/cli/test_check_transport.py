@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import http.server
 import ssl
 import threading
@@ -12,11 +11,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.x509.oid import NameOID
 from django.core.mail import mailers
 from django.db import connection
 from django.test import override_settings
@@ -34,6 +30,7 @@ from chancery_tlog.checkpoint import COSIGNATURE_TYPE_ED25519
 from chancery_tlog.note import format_vkey, generate_key
 from tests.conftest import actor_of
 from tests.factories import OrganisationFactory, UserFactory
+from tests.security.tls_fakes import LocalPKI, make_pki
 
 pytestmark = pytest.mark.django_db
 
@@ -45,64 +42,9 @@ def _item(name: str) -> CheckItem:
 
 
 @pytest.fixture
-def internal_ca(tmp_path: Path) -> tuple[Path, Path, Path]:
+def internal_ca(tmp_path: Path) -> LocalPKI:
     """An internal CA's certificate (the bundle) and a server certificate it issued for INTERNAL_HOST."""
-    now = dt.datetime.now(dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "MOFA Internal CA")])
-    ca_cert = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(1)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    server_key = ec.generate_private_key(ec.SECP256R1())
-    server_cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, INTERNAL_HOST)]))
-        .issuer_name(ca_name)
-        .public_key(server_key.public_key())
-        .serial_number(2)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(INTERNAL_HOST)]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    bundle, cert_path, key_path = tmp_path / "internal-ca.pem", tmp_path / "server.pem", tmp_path / "server.key"
-    bundle.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
-    cert_path.write_bytes(server_cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        server_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    return bundle, cert_path, key_path
+    return make_pki(tmp_path / "pki", common_name="MOFA Internal CA", hostname=INTERNAL_HOST)
 
 
 class _Hook(http.server.BaseHTTPRequestHandler):
@@ -116,13 +58,10 @@ class _Hook(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def internal_tls_server(internal_ca: tuple[Path, Path, Path]) -> Iterator[int]:
+def internal_tls_server(internal_ca: LocalPKI) -> Iterator[int]:
     """A local HTTPS webhook endpoint whose certificate only the internal CA vouches for."""
-    _bundle, cert_path, key_path = internal_ca
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert_path, key_path)
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
-    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    httpd.socket = internal_ca.server_context().wrap_socket(httpd.socket, server_side=True)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield int(httpd.server_address[1])
@@ -134,9 +73,9 @@ def internal_tls_server(internal_ca: tuple[Path, Path, Path]) -> Iterator[int]:
 
 
 def test_ca_bundle_check_passes_unset_or_valid_and_fails_missing_or_not_pem(
-    tmp_path: Path, internal_ca: tuple[Path, Path, Path]
+    tmp_path: Path, internal_ca: LocalPKI
 ) -> None:
-    bundle = internal_ca[0]
+    bundle = internal_ca.ca_file
     with override_settings(CA_BUNDLE=""):
         assert _item("Internal CA bundle").passed
     with override_settings(CA_BUNDLE=str(bundle)):
@@ -158,12 +97,12 @@ def test_ca_bundle_check_passes_unset_or_valid_and_fails_missing_or_not_pem(
 
 
 def test_webhook_transport_trusts_the_internal_ca_only_when_configured(
-    internal_ca: tuple[Path, Path, Path], internal_tls_server: int
+    internal_ca: LocalPKI, internal_tls_server: int
 ) -> None:
     endpoint = Endpoint(scheme="https", host=INTERNAL_HOST, port=internal_tls_server, path="/", address="127.0.0.1")
     with override_settings(CA_BUNDLE="", WEBHOOK_TIMEOUT_SECONDS=5), pytest.raises(TransportError):
         PinnedTransport().post(endpoint, headers={}, body=b"{}")
-    with override_settings(CA_BUNDLE=str(internal_ca[0]), WEBHOOK_TIMEOUT_SECONDS=5):
+    with override_settings(CA_BUNDLE=str(internal_ca.ca_file), WEBHOOK_TIMEOUT_SECONDS=5):
         assert PinnedTransport().post(endpoint, headers={}, body=b"{}").status == 204
         wrong_name = Endpoint(
             scheme="https", host="other.internal", port=internal_tls_server, path="/", address="127.0.0.1"
@@ -172,8 +111,8 @@ def test_webhook_transport_trusts_the_internal_ca_only_when_configured(
             PinnedTransport().post(wrong_name, headers={}, body=b"{}")
 
 
-def test_client_contexts_verify_and_add_the_bundle(internal_ca: tuple[Path, Path, Path]) -> None:
-    with override_settings(CA_BUNDLE=str(internal_ca[0])):
+def test_client_contexts_verify_and_add_the_bundle(internal_ca: LocalPKI) -> None:
+    with override_settings(CA_BUNDLE=str(internal_ca.ca_file)):
         context = client_ssl_context()
         assert context.verify_mode == ssl.CERT_REQUIRED
         assert context.check_hostname
@@ -191,7 +130,7 @@ def test_client_contexts_verify_and_add_the_bundle(internal_ca: tuple[Path, Path
         assert {"commonName": "MOFA Internal CA"} in [
             dict(item[0] for item in cert["subject"]) for cert in smtp_context.get_ca_certs()
         ]
-        assert redis_tls_options("rediss://cache.mofa.internal:6380/0") == {"ssl_ca_certs": str(internal_ca[0])}
+        assert redis_tls_options("rediss://cache.mofa.internal:6380/0") == {"ssl_ca_certs": str(internal_ca.ca_file)}
         assert redis_tls_options("redis://localhost:6379/0") == {}
     with override_settings(CA_BUNDLE=""):
         assert redis_tls_options("rediss://cache.mofa.internal:6380/0") == {}

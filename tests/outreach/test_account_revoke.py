@@ -2,66 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
-
 import httpx
 import pytest
 from django.test import Client
 
 from chancery.audit.models import AuditEvent
 from chancery.identity.models import User
-from chancery.missions.models import Organisation
 from chancery.outreach import services
-from chancery.outreach.account_services import (
-    BlueskyIn,
-    SignInStart,
-    account_bluesky_connect,
-    account_disconnect,
-    account_sign_in_complete,
-    account_sign_in_start,
-)
+from chancery.outreach.account_services import BlueskyIn, SignInStart, account_bluesky_connect, account_disconnect
 from chancery.outreach.credentials import credentials_open
-from chancery.outreach.fake_platforms import (
-    FACEBOOK_APP_ID,
-    FACEBOOK_APP_SECRET,
-    X_CLIENT_ID,
-    X_CLIENT_SECRET,
-    FakeBlueskyAuth,
-    FakeFacebook,
-    FakeMastodonAuth,
-    FakeX,
-)
+from chancery.outreach.fake_platforms import FakeBlueskyAuth, FakeFacebook, FakeMastodonAuth, FakeX
 from chancery.outreach.fake_servers import BLUESKY_PASSWORD, MASTODON_TOKEN, FakeMastodon
 from chancery.outreach.models import Account
 from tests.conftest import actor_of
-from tests.outreach.factories import press_officer
-from tests.outreach.platform_fakes import fake_bluesky_auth, fake_facebook, fake_mastodon_auth, fake_x
+from tests.outreach.sign_in import facebook_start, signed_in, x_start
 
-__all__ = ["fake_bluesky_auth", "fake_facebook", "fake_mastodon_auth", "fake_x"]
-
-pytestmark = pytest.mark.django_db
-CALLBACK = "http://testserver/outreach/accounts/callback/"
-
-
-@pytest.fixture(autouse=True)
-def _clients(settings: Any) -> None:
-    settings.OUTREACH_X_CLIENT_ID, settings.OUTREACH_X_CLIENT_SECRET = X_CLIENT_ID, X_CLIENT_SECRET
-    settings.OUTREACH_FACEBOOK_APP_ID, settings.OUTREACH_FACEBOOK_APP_SECRET = FACEBOOK_APP_ID, FACEBOOK_APP_SECRET
-
-
-@pytest.fixture
-def press(ministry: Organisation) -> User:
-    return press_officer(ministry)
-
-
-def _signed_in(press: User, start: SignInStart) -> Account:
-    redirect = httpx.get(account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK), timeout=5)
-    query = {k: v[0] for k, v in parse_qs(urlsplit(redirect.headers["location"]).query).items()}
-    query["server"] = urlsplit(redirect.headers["location"]).path.rstrip("/").rsplit("/", 1)[1]
-    return account_sign_in_complete(
-        actor=actor_of(press), server=query["server"], state=query["state"], code=query["code"]
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("oauth_clients")]
 
 
 def _audit(account: Account) -> dict[str, object]:
@@ -70,9 +26,7 @@ def _audit(account: Account) -> dict[str, object]:
 
 
 def test_x_tokens_are_revoked_then_the_credentials_destroyed(press: User, fake_x: FakeX) -> None:
-    account = _signed_in(
-        press, SignInStart(platform="x", language="en", base_url=fake_x.base_url, web_base_url=fake_x.base_url)
-    )
+    account = signed_in(press, x_start(fake_x))
     credentials = credentials_open(account)
     gone = account_disconnect(actor=actor_of(press), account_id=account.pk)
     assert (gone.is_active, gone.status, gone.status_detail, gone.wrapped_key) == (False, "disconnected", "", None)
@@ -83,9 +37,7 @@ def test_x_tokens_are_revoked_then_the_credentials_destroyed(press: User, fake_x
 
 
 def test_a_platform_error_still_disconnects_and_says_so(press: User, fake_x: FakeX) -> None:
-    account = _signed_in(
-        press, SignInStart(platform="x", language="en", base_url=fake_x.base_url, web_base_url=fake_x.base_url)
-    )
+    account = signed_in(press, x_start(fake_x))
     credentials = credentials_open(account)
     fake_x.fail_next("500")
     gone = account_disconnect(actor=actor_of(press), account_id=account.pk)
@@ -98,7 +50,7 @@ def test_a_platform_error_still_disconnects_and_says_so(press: User, fake_x: Fak
 
 
 def test_mastodon_token_revoked_with_the_app_credentials(press: User, fake_mastodon_auth: FakeMastodonAuth) -> None:
-    account = _signed_in(press, SignInStart(platform="mastodon", language="vi", base_url=fake_mastodon_auth.base_url))
+    account = signed_in(press, SignInStart(platform="mastodon", language="vi", base_url=fake_mastodon_auth.base_url))
     gone = account_disconnect(actor=actor_of(press), account_id=account.pk)
     assert fake_mastodon_auth.revoked
     assert gone.status_detail == ""
@@ -133,10 +85,7 @@ def test_mastodon_account_without_app_credentials_is_disconnected_with_a_note(
 
 
 def test_facebook_permissions_removed_so_the_page_token_dies(press: User, fake_facebook: FakeFacebook) -> None:
-    start = SignInStart(
-        platform="facebook", language="vi", base_url=fake_facebook.graph_url, web_base_url=fake_facebook.base_url
-    )
-    account = _signed_in(press, start)
+    account = signed_in(press, facebook_start(fake_facebook))
     gone = account_disconnect(actor=actor_of(press), account_id=account.pk)
     assert gone.status_detail == ""
     answer = httpx.get(
@@ -167,9 +116,7 @@ def test_bluesky_session_deleted_and_the_app_password_named(press: User, fake_bl
 
 
 def test_the_page_warns_when_the_platform_did_not_revoke(press: User, fake_x: FakeX) -> None:
-    account = _signed_in(
-        press, SignInStart(platform="x", language="en", base_url=fake_x.base_url, web_base_url=fake_x.base_url)
-    )
+    account = signed_in(press, x_start(fake_x))
     fake_x.fail_next("500")
     page = Client()
     page.force_login(press)
@@ -183,9 +130,7 @@ def test_the_page_warns_when_the_platform_did_not_revoke(press: User, fake_x: Fa
 
 
 def test_the_page_confirms_a_revocation(press: User, fake_x: FakeX) -> None:
-    account = _signed_in(
-        press, SignInStart(platform="x", language="en", base_url=fake_x.base_url, web_base_url=fake_x.base_url)
-    )
+    account = signed_in(press, x_start(fake_x))
     page = Client()
     page.force_login(press)
     body = page.post(f"/outreach/accounts/{account.pk}/disconnect/", follow=True).content.decode()
@@ -193,9 +138,7 @@ def test_the_page_confirms_a_revocation(press: User, fake_x: FakeX) -> None:
 
 
 def test_the_api_reports_a_revocation_that_failed(press: User, fake_x: FakeX) -> None:
-    account = _signed_in(
-        press, SignInStart(platform="x", language="en", base_url=fake_x.base_url, web_base_url=fake_x.base_url)
-    )
+    account = signed_in(press, x_start(fake_x))
     fake_x.fail_next("500")
     api = Client()
     api.force_login(press)

@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 from django.utils import timezone
 
@@ -29,16 +28,7 @@ from chancery.outreach.account_services import (
 from chancery.outreach.connectors.errors import CredentialsRejected
 from chancery.outreach.credentials import credentials_open
 from chancery.outreach.enums import PostState, TargetState
-from chancery.outreach.fake_platforms import (
-    FACEBOOK_APP_ID,
-    FACEBOOK_APP_SECRET,
-    X_CLIENT_ID,
-    X_CLIENT_SECRET,
-    FakeBlueskyAuth,
-    FakeFacebook,
-    FakeMastodonAuth,
-    FakeX,
-)
+from chancery.outreach.fake_platforms import FakeBlueskyAuth, FakeFacebook, FakeMastodonAuth, FakeX
 from chancery.outreach.fake_servers import BLUESKY_PASSWORD
 from chancery.outreach.models import Account, AuthorisationRequest
 from chancery.outreach.publishing import posts_publish_due
@@ -47,50 +37,14 @@ from chancery.platform.errors import InvalidInput, NotFound, PermissionDenied
 from chancery.platform.events.models import Event
 from tests.conftest import actor_of
 from tests.outreach.factories import draft, press_officer, two_step_workflow, user
-from tests.outreach.platform_fakes import fake_bluesky_auth, fake_facebook, fake_mastodon_auth, fake_x
+from tests.outreach.sign_in import CALLBACK, consent, facebook_start, signed_in, x_start
 
-__all__ = ["fake_bluesky_auth", "fake_facebook", "fake_mastodon_auth", "fake_x"]
-
-pytestmark = pytest.mark.django_db
-CALLBACK = "http://testserver/outreach/accounts/callback/"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("oauth_clients")]
 SYSTEM = Actor.system(purpose="outreach.publish")
 
 
-@pytest.fixture(autouse=True)
-def _clients(settings: object) -> None:
-    settings.OUTREACH_X_CLIENT_ID = X_CLIENT_ID  # type: ignore[attr-defined]
-    settings.OUTREACH_X_CLIENT_SECRET = X_CLIENT_SECRET  # type: ignore[attr-defined]
-    settings.OUTREACH_FACEBOOK_APP_ID = FACEBOOK_APP_ID  # type: ignore[attr-defined]
-    settings.OUTREACH_FACEBOOK_APP_SECRET = FACEBOOK_APP_SECRET  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def press(ministry: Organisation) -> User:
-    return press_officer(ministry)
-
-
-def _consent(url: str) -> dict[str, str]:
-    """Follow the authorization page like a browser whose user consents; return the redirect's query."""
-    response = httpx.get(url, follow_redirects=False, timeout=5)
-    assert response.status_code == 302
-    location = response.headers["location"]
-    assert location.startswith(CALLBACK)
-    query = {name: values[0] for name, values in parse_qs(urlsplit(location).query).items()}
-    query["server"] = urlsplit(location).path.rstrip("/").rsplit("/", 1)[1]  # the server's own callback address
-    return query
-
-
-def _x_account(press: User, server: FakeX) -> Account:
-    start = SignInStart(platform="x", language="en", base_url=server.base_url, web_base_url=server.base_url)
-    url = account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK)
-    query = _consent(url)
-    return account_sign_in_complete(
-        actor=actor_of(press), server=query["server"], state=query["state"], code=query["code"]
-    )
-
-
 def test_x_sign_in_with_pkce_stores_sealed_tokens(press: User, fake_x: FakeX) -> None:
-    start = SignInStart(platform="x", language="en", base_url=fake_x.base_url, web_base_url=fake_x.base_url)
+    start = x_start(fake_x)
     url = account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK)
     params = parse_qs(urlsplit(url).query)
     assert params["code_challenge_method"] == ["S256"]
@@ -98,7 +52,7 @@ def test_x_sign_in_with_pkce_stores_sealed_tokens(press: User, fake_x: FakeX) ->
     request = AuthorisationRequest.objects.get()
     assert params["state"][0] not in request.state_sha256  # only its digest is stored
     assert b"verifier" not in bytes(request.secrets_sealed)
-    query = _consent(url)
+    query = consent(url)
     account = account_sign_in_complete(
         actor=actor_of(press), server=query["server"], state=query["state"], code=query["code"]
     )
@@ -119,9 +73,9 @@ def test_x_sign_in_with_pkce_stores_sealed_tokens(press: User, fake_x: FakeX) ->
 def test_an_answer_arriving_at_another_servers_address_is_refused_and_uses_up_the_state(
     press: User, fake_x: FakeX
 ) -> None:
-    start = SignInStart(platform="x", language="en", base_url=fake_x.base_url, web_base_url=fake_x.base_url)
+    start = x_start(fake_x)
     url = account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK)
-    query = _consent(url)
+    query = consent(url)
     assert query["server"] == sign_in_server_key(platform="x", base_url=fake_x.base_url)
     other = sign_in_server_key(platform="mastodon", base_url="https://mastodon.example")
     with pytest.raises(InvalidInput, match="another server"):  # a mix-up: the code was meant for another server
@@ -135,8 +89,8 @@ def test_an_answer_arriving_at_another_servers_address_is_refused_and_uses_up_th
 
 
 def test_a_forged_or_foreign_state_is_refused(press: User, ministry: Organisation, fake_x: FakeX) -> None:
-    start = SignInStart(platform="x", language="en", base_url=fake_x.base_url, web_base_url=fake_x.base_url)
-    query = _consent(account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK))
+    start = x_start(fake_x)
+    query = consent(account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK))
     with pytest.raises(InvalidInput):
         account_sign_in_complete(actor=actor_of(press), server=query["server"], state="forged", code=query["code"])
     colleague = press_officer(ministry, "colleague")
@@ -148,8 +102,8 @@ def test_a_forged_or_foreign_state_is_refused(press: User, ministry: Organisatio
 
 
 def test_an_expired_sign_in_is_refused(press: User, fake_x: FakeX) -> None:
-    start = SignInStart(platform="x", language="en", base_url=fake_x.base_url, web_base_url=fake_x.base_url)
-    query = _consent(account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK))
+    start = x_start(fake_x)
+    query = consent(account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK))
     AuthorisationRequest.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(InvalidInput):
         account_sign_in_complete(
@@ -160,8 +114,8 @@ def test_an_expired_sign_in_is_refused(press: User, fake_x: FakeX) -> None:
 
 def test_consent_refused_at_the_platform_stores_nothing(press: User, fake_x: FakeX) -> None:
     fake_x.auth.deny = True
-    start = SignInStart(platform="x", language="en", base_url=fake_x.base_url, web_base_url=fake_x.base_url)
-    query = _consent(account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK))
+    start = x_start(fake_x)
+    query = consent(account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK))
     with pytest.raises(InvalidInput) as raised:
         account_sign_in_complete(
             actor=actor_of(press), server=query["server"], state=query["state"], code="", error=query["error"]
@@ -171,7 +125,7 @@ def test_consent_refused_at_the_platform_stores_nothing(press: User, fake_x: Fak
 
 
 def test_x_token_is_refreshed_before_it_expires(press: User, fake_x: FakeX) -> None:
-    account = _x_account(press, fake_x)
+    account = signed_in(press, x_start(fake_x))
     before = credentials_open(account)
     Account.objects.filter(pk=account.pk).update(token_expires_at=timezone.now() + timedelta(minutes=1))
     account.refresh_from_db()
@@ -192,7 +146,7 @@ def test_revoked_x_credentials_alert_the_press_office_and_publish_nothing(
 ) -> None:
     reviewer, spokes = press_officer(ministry, "reviewer"), user("spokes", Role.ADMINISTRATOR, ministry)
     two_step_workflow(press, [reviewer], [spokes])
-    account = _x_account(press, fake_x)
+    account = signed_in(press, x_start(fake_x))
     post = draft(press, [account])
     services.post_submit(actor=actor_of(press), post_id=post.pk)
     services.post_approve(actor=actor_of(reviewer), post_id=post.pk)
@@ -214,7 +168,7 @@ def test_revoked_x_credentials_alert_the_press_office_and_publish_nothing(
     with pytest.raises(CredentialsRejected):  # nothing is sent with it until someone signs in again
         account_credentials_current(actor=SYSTEM, account=account)
 
-    again = _x_account(press, fake_x)  # signing in again re-authorises the same account
+    again = signed_in(press, x_start(fake_x))  # signing in again re-authorises the same account
     assert again.pk == account.pk
     assert again.status == "connected"
     services.post_recover(actor=actor_of(reviewer), post_id=post.pk)
@@ -229,7 +183,7 @@ def test_mastodon_registers_the_app_then_signs_in_with_pkce(press: User, fake_ma
     url = account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK)
     assert len(fake_mastodon_auth.apps) == 1
     assert parse_qs(urlsplit(url).query)["code_challenge_method"] == ["S256"]
-    query = _consent(url)
+    query = consent(url)
     account = account_sign_in_complete(
         actor=actor_of(press), server=query["server"], state=query["state"], code=query["code"]
     )
@@ -241,7 +195,7 @@ def test_mastodon_registers_the_app_then_signs_in_with_pkce(press: User, fake_ma
 
 def test_mastodon_wrong_verifier_is_refused(press: User, fake_mastodon_auth: FakeMastodonAuth) -> None:
     start = SignInStart(platform="mastodon", language="vi", base_url=fake_mastodon_auth.base_url)
-    query = _consent(account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK))
+    query = consent(account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK))
     for grant in fake_mastodon_auth.auth.codes.values():
         grant.challenge = "not-the-challenge"
     with pytest.raises(InvalidInput) as raised:
@@ -267,13 +221,7 @@ def test_unreachable_mastodon_instance_is_a_form_error(press: User) -> None:
 
 
 def test_facebook_dialog_then_page_token(press: User, fake_facebook: FakeFacebook) -> None:
-    start = SignInStart(
-        platform="facebook", language="vi", base_url=fake_facebook.graph_url, web_base_url=fake_facebook.base_url
-    )
-    query = _consent(account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK))
-    account = account_sign_in_complete(
-        actor=actor_of(press), server=query["server"], state=query["state"], code=query["code"]
-    )
+    account = signed_in(press, facebook_start(fake_facebook))
     assert account.handle == "Bộ Ngoại giao"
     assert credentials_open(account) == {
         "page_id": fake_facebook.page_id,
@@ -284,26 +232,15 @@ def test_facebook_dialog_then_page_token(press: User, fake_facebook: FakeFaceboo
 
 def test_facebook_several_pages_need_a_page_id(press: User, fake_facebook: FakeFacebook) -> None:
     fake_facebook.extra = [("444555666", "Đại sứ quán Việt Nam tại Pháp")]
-    start = SignInStart(
-        platform="facebook", language="vi", base_url=fake_facebook.graph_url, web_base_url=fake_facebook.base_url
+    query = consent(
+        account_sign_in_start(actor=actor_of(press), start=facebook_start(fake_facebook), callback_base=CALLBACK)
     )
-    query = _consent(account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK))
     with pytest.raises(InvalidInput) as raised:
         account_sign_in_complete(
             actor=actor_of(press), server=query["server"], state=query["state"], code=query["code"]
         )
     assert "444555666" in raised.value.detail
-    start = SignInStart(
-        platform="facebook",
-        language="vi",
-        base_url=fake_facebook.graph_url,
-        web_base_url=fake_facebook.base_url,
-        page_id="444555666",
-    )
-    query = _consent(account_sign_in_start(actor=actor_of(press), start=start, callback_base=CALLBACK))
-    account = account_sign_in_complete(
-        actor=actor_of(press), server=query["server"], state=query["state"], code=query["code"]
-    )
+    account = signed_in(press, facebook_start(fake_facebook, page_id="444555666"))
     assert credentials_open(account)["page_id"] == "444555666"
 
 
@@ -370,12 +307,12 @@ def test_check_marks_a_revoked_account_and_disconnect_destroys_credentials(
 def test_other_role_and_other_unit_cannot_sign_in(
     ministry: Organisation, mission_paris: Organisation, fake_x: FakeX
 ) -> None:
-    start = SignInStart(platform="x", language="en", base_url=fake_x.base_url, web_base_url=fake_x.base_url)
+    start = x_start(fake_x)
     desk = user("desk", Role.DESK_OFFICER, ministry)
     with pytest.raises(PermissionDenied):
         account_sign_in_start(actor=actor_of(desk), start=start, callback_base=CALLBACK)
     press = press_officer(ministry)
-    account = _x_account(press, fake_x)
+    account = signed_in(press, x_start(fake_x))
     paris = press_officer(mission_paris, "paris")
     with pytest.raises(NotFound):  # another unit's account is not found
         account_sign_in_start(

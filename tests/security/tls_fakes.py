@@ -25,7 +25,7 @@ from cryptography.x509.oid import NameOID
 
 @dataclass(frozen=True)
 class LocalPKI:
-    """A CA certificate file and a server certificate and key for 127.0.0.1 / localhost signed by it."""
+    """A CA certificate file and a server certificate and key for one host name, signed by it."""
 
     ca_file: Path
     cert_file: Path
@@ -38,8 +38,13 @@ class LocalPKI:
         return context
 
 
-def make_pki(directory: Path, *, common_name: str = "Chancery test CA") -> LocalPKI:
-    """Create a throw-away CA and a server certificate for 127.0.0.1 under ``directory``."""
+def make_pki(directory: Path, *, common_name: str = "Chancery test CA", hostname: str = "localhost") -> LocalPKI:
+    """Create a throw-away CA named ``common_name`` and, under ``directory``, a server certificate it issued.
+
+    The server certificate names ``hostname`` (its subject and a DNS SAN). The default, ``localhost``, also
+    names 127.0.0.1 (an IP SAN) for clients that connect to the loopback address; another name stands alone,
+    so that a client checking the address it connects to instead of the name fails.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     now = datetime.now(tz=UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -71,18 +76,16 @@ def make_pki(directory: Path, *, common_name: str = "Chancery test CA") -> Local
         .sign(ca_key, hashes.SHA256())
     )
     key = ec.generate_private_key(ec.SECP256R1())
+    loopback = [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))] if hostname == "localhost" else []
     cert = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostname)]))
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5))
         .not_valid_after(now + timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(hostname), *loopback]), critical=False)
         .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())

@@ -61,6 +61,16 @@ def _timeout() -> float:
     return float(settings.OUTREACH_CONNECTOR_TIMEOUT_SECONDS)
 
 
+def _x_client() -> oauth.OAuthClient:
+    return oauth.OAuthClient(client_id=settings.OUTREACH_X_CLIENT_ID, client_secret=settings.OUTREACH_X_CLIENT_SECRET)
+
+
+def _facebook_client() -> oauth.OAuthClient:
+    return oauth.OAuthClient(
+        client_id=settings.OUTREACH_FACEBOOK_APP_ID, client_secret=settings.OUTREACH_FACEBOOK_APP_SECRET
+    )
+
+
 def _unit(actor: Actor) -> int:
     if actor.organisation_id is None or actor.user_id is None:
         raise PermissionDenied
@@ -186,15 +196,15 @@ def account_sign_in_start(*, actor: Actor, start: SignInStart, callback_base: st
         except ConnectorError as error:
             raise InvalidInput(error.message, errors={"base_url": [error.message]}) from error
         secrets.update(client_id=app.client_id, client_secret=app.client_secret)
-        url = oauth.mastodon_authorize_url(
-            base_url=start.base_url,
+        url = oauth.MASTODON.authorize_url(
+            web_base=start.base_url,
             client_id=app.client_id,
             redirect_uri=redirect_uri,
             state=state,
             challenge=pkce.challenge,
         )
     elif start.platform == Platform.X:
-        url = oauth.x_authorize_url(
+        url = oauth.X.authorize_url(
             web_base=start.web_base_url,
             client_id=settings.OUTREACH_X_CLIENT_ID,
             redirect_uri=redirect_uri,
@@ -202,9 +212,9 @@ def account_sign_in_start(*, actor: Actor, start: SignInStart, callback_base: st
             challenge=pkce.challenge,
         )
     else:
-        url = oauth.facebook_dialog_url(
+        url = oauth.FACEBOOK.authorize_url(
             web_base=start.web_base_url,
-            app_id=settings.OUTREACH_FACEBOOK_APP_ID,
+            client_id=settings.OUTREACH_FACEBOOK_APP_ID,
             redirect_uri=redirect_uri,
             state=state,
         )
@@ -276,10 +286,10 @@ def _consume(actor: Actor, state: str) -> tuple[AuthorisationRequest, dict[str, 
 
 
 def _grant_mastodon(row: AuthorisationRequest, secrets: dict[str, str], code: str) -> _Granted:
-    app = oauth.MastodonApp(client_id=secrets["client_id"], client_secret=secrets["client_secret"])
-    tokens = oauth.mastodon_token(
+    app = oauth.OAuthClient(client_id=secrets["client_id"], client_secret=secrets["client_secret"])
+    tokens = oauth.MASTODON.code_grant(
         base_url=row.base_url,
-        app=app,
+        client=app,
         redirect_uri=row.redirect_uri,
         code=code,
         verifier=secrets["verifier"],
@@ -295,10 +305,9 @@ def _grant_mastodon(row: AuthorisationRequest, secrets: dict[str, str], code: st
 
 
 def _grant_x(row: AuthorisationRequest, secrets: dict[str, str], code: str) -> _Granted:
-    tokens = oauth.x_token(
+    tokens = oauth.X.code_grant(
         base_url=row.base_url,
-        client_id=settings.OUTREACH_X_CLIENT_ID,
-        client_secret=settings.OUTREACH_X_CLIENT_SECRET,
+        client=_x_client(),
         redirect_uri=row.redirect_uri,
         code=code,
         verifier=secrets["verifier"],
@@ -313,8 +322,7 @@ def _grant_x(row: AuthorisationRequest, secrets: dict[str, str], code: str) -> _
 def _grant_facebook(row: AuthorisationRequest, code: str) -> _Granted:
     user_token = oauth.facebook_user_token(
         base_url=row.base_url,
-        app_id=settings.OUTREACH_FACEBOOK_APP_ID,
-        app_secret=settings.OUTREACH_FACEBOOK_APP_SECRET,
+        client=_facebook_client(),
         redirect_uri=row.redirect_uri,
         code=code,
         now=timezone.now(),
@@ -503,17 +511,16 @@ def _revoke_call(account: Account, credentials: dict[str, str]) -> str:
     if account.platform == Platform.MASTODON:
         if not credentials.get("client_id") or not credentials.get("client_secret"):
             return _("the account was not connected through Chancery's sign-in, so no app credentials are stored")
-        app = oauth.MastodonApp(client_id=credentials["client_id"], client_secret=credentials["client_secret"])
-        oauth.mastodon_revoke(
-            base_url=account.base_url, app=app, token=credentials.get("access_token", ""), timeout=timeout
+        app = oauth.OAuthClient(client_id=credentials["client_id"], client_secret=credentials["client_secret"])
+        oauth.MASTODON.revoke(
+            base_url=account.base_url, client=app, token=credentials.get("access_token", ""), timeout=timeout
         )
     elif account.platform == Platform.X:
         for hint in ("refresh_token", "access_token"):
             if credentials.get(hint):
-                oauth.x_revoke(
+                oauth.X.revoke(
                     base_url=account.base_url,
-                    client_id=settings.OUTREACH_X_CLIENT_ID,
-                    client_secret=settings.OUTREACH_X_CLIENT_SECRET,
+                    client=_x_client(),
                     token=credentials[hint],
                     hint=hint,
                     timeout=timeout,
@@ -522,11 +529,7 @@ def _revoke_call(account: Account, credentials: dict[str, str]) -> str:
         if not credentials.get("user_id"):
             return _("the account was connected before Chancery kept the user's id")
         oauth.facebook_permissions_delete(
-            base_url=account.base_url,
-            user_id=credentials["user_id"],
-            app_id=settings.OUTREACH_FACEBOOK_APP_ID,
-            app_secret=settings.OUTREACH_FACEBOOK_APP_SECRET,
-            timeout=timeout,
+            base_url=account.base_url, user_id=credentials["user_id"], client=_facebook_client(), timeout=timeout
         )
     elif credentials.get("refresh_jwt"):
         oauth.bluesky_session_delete(base_url=account.base_url, refresh_jwt=credentials["refresh_jwt"], timeout=timeout)
@@ -623,10 +626,9 @@ def _refresh_x(actor: Actor, account: Account) -> dict[str, str]:
         credentials = credentials_open(row)
         if row.token_expires_at is None or row.token_expires_at - timezone.now() > REFRESH_MARGIN:
             return credentials
-        tokens = oauth.x_refresh(
+        tokens = oauth.X.refresh(
             base_url=row.base_url,
-            client_id=settings.OUTREACH_X_CLIENT_ID,
-            client_secret=settings.OUTREACH_X_CLIENT_SECRET,
+            client=_x_client(),
             refresh_token=credentials.get("refresh_token", ""),
             now=timezone.now(),
             timeout=_timeout(),

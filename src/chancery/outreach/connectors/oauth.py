@@ -11,7 +11,13 @@
 * Bluesky: an app password opens a session (``com.atproto.server.createSession``) and the session is
   renewed with its refresh token (``com.atproto.server.refreshSession``).
 
-Token endpoint refusals (``invalid_grant``, ``invalid_client``, HTTP 401) are :class:`CredentialsRejected`;
+The three OAuth 2 platforms go through one :class:`OAuthServer` each (``MASTODON``, ``X``, ``FACEBOOK``),
+which holds the endpoints, the client authentication style, PKCE and the answers' quirks, with Chancery's
+:class:`OAuthClient` there; the functions below are the platforms' steps outside OAuth 2 (registering the
+Mastodon app, Facebook's long-lived token, Pages and permissions, Bluesky's sessions).
+
+Token endpoint refusals (``invalid_grant``, ``invalid_client``, HTTP 401) are :class:`CredentialsRejected`
+(Facebook's Graph API errors are mapped by :func:`chancery.outreach.connectors.facebook.error_for`);
 429/5xx/malformed answers are the usual transient errors.
 
 Revocation when an account is disconnected: Mastodon ``POST /oauth/revoke`` (RFC 7009, with the app's
@@ -26,9 +32,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal, Protocol
 from urllib.parse import urlencode
 
 import httpx
@@ -107,7 +113,7 @@ def token_set(body: bytes, *, now: datetime) -> TokenSet:
 
 
 def _token_check(response: httpx.Response, *, platform: str) -> None:
-    """Map a token endpoint refusal to CredentialsRejected, other errors as usual."""
+    """Map a token endpoint refusal (RFC 6749 section 5.2) to CredentialsRejected, other errors as usual."""
     if response.status_code in {400, 401}:
         try:
             error = json_object(response.content).get("error")
@@ -120,6 +126,13 @@ def _token_check(response: httpx.Response, *, platform: str) -> None:
     raise_for_status(response, platform=platform)
 
 
+def _graph_check(response: httpx.Response, *, platform: str) -> None:
+    """Map a Graph API error answer to its ConnectorError (``platform`` is always Facebook's)."""
+    error = error_for(response)
+    if error is not None:
+        raise error
+
+
 def _client(timeout: float) -> httpx.Client:
     return httpx.Client(
         timeout=timeout, headers={"Accept": "application/json"}, follow_redirects=False, verify=client_ssl_context()
@@ -130,21 +143,179 @@ def _with_query(url: str, params: dict[str, str]) -> str:
     return f"{url}?{urlencode(params)}"
 
 
-# --- Mastodon ---------------------------------------------------------------------------------------
+def _confirmed(response: httpx.Response, *, member: str, msg: str) -> None:
+    """Raise MalformedResponse(msg) unless the answer's JSON object sets ``member`` to true."""
+    if json_object(response.content).get(member) is not True:
+        raise MalformedResponse(msg)
+
+
+class _Refusal(Protocol):
+    def __call__(self, response: httpx.Response, *, platform: str) -> None: ...
+
+
+# --- The OAuth 2 client, one for every platform ------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class MastodonApp:
-    """An application registered on a Mastodon instance."""
+class OAuthClient:
+    """Chancery's registration at an authorization server: an app on a Mastodon instance, X or Facebook."""
 
     client_id: str
     client_secret: str
 
 
+@dataclass(frozen=True, slots=True)
+class OAuthServer:
+    """One platform's OAuth 2 authorization server, and how Chancery talks to it.
+
+    ``authorize_path`` is below the web address, ``grant_path`` (the token endpoint) and ``revoke_path``
+    below the API address. ``grant_method`` is POST with a form (RFC 6749) or GET with query parameters
+    (Facebook). ``client_auth`` is ``client_secret_basic`` (HTTP Basic when there is a secret, the
+    ``client_id`` also in the form: X) or ``client_secret_post`` (both in the form or the query). ``pkce``
+    asks for an S256 challenge and sends the verifier; ``scope_on_token`` repeats the scopes in the code
+    exchange (Mastodon); ``refresh_tokens`` reads the answer's ``refresh_token`` and ``scope`` (Facebook's
+    user tokens have neither); ``revoked_member`` names the answer member a revocation must set to true
+    ("" when the status is enough); ``refusal`` maps an error answer to a ConnectorError.
+    """
+
+    platform: str
+    scopes: str
+    authorize_path: str
+    grant_path: str
+    revoke_path: str = ""
+    grant_method: Literal["GET", "POST"] = "POST"
+    client_auth: Literal["client_secret_basic", "client_secret_post"] = "client_secret_post"
+    pkce: bool = True
+    scope_on_token: bool = False
+    refresh_tokens: bool = True
+    revoked_member: str = ""
+    refusal: _Refusal = _token_check
+
+    def authorize_url(
+        self, *, web_base: str, client_id: str, redirect_uri: str, state: str, challenge: str = ""
+    ) -> str:
+        """Return the authorization page address for the user to approve Chancery (code flow).
+
+        Needs the web address and, when the server uses PKCE, the S256 ``challenge`` of the sign-in's verifier.
+        """
+        params = {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "scope": self.scopes,
+            "state": state,
+        }
+        if self.pkce:
+            params.update(code_challenge=challenge, code_challenge_method="S256")
+        return _with_query(f"{web_base.rstrip('/')}{self.authorize_path}", params)
+
+    def call(
+        self, method: str, url: str, *, fields: dict[str, str], timeout: float, auth: httpx.Auth | None = None
+    ) -> httpx.Response:
+        """Send one request (``fields`` as a form for POST, else as the query); raise the mapped refusal."""
+        where = "data" if method == "POST" else "params"
+        with _client(timeout) as client:
+            response = send(client, method, url, platform=self.platform, auth=auth, **{where: fields})
+        self.refusal(response, platform=self.platform)
+        return response
+
+    def _client_call(
+        self, method: str, url: str, *, client: OAuthClient, fields: dict[str, str], timeout: float
+    ) -> httpx.Response:
+        """Call an endpoint of the server as ``client``, authenticated in the server's ``client_auth`` style."""
+        auth: httpx.Auth | None = None
+        credentials = {"client_id": client.client_id}
+        if self.client_auth == "client_secret_post":
+            credentials["client_secret"] = client.client_secret
+        elif client.client_secret:
+            auth = httpx.BasicAuth(client.client_id, client.client_secret)
+        return self.call(method, url, fields={**fields, **credentials}, auth=auth, timeout=timeout)
+
+    def grant(
+        self, *, base_url: str, client: OAuthClient, fields: dict[str, str], now: datetime, timeout: float
+    ) -> TokenSet:
+        """Ask the token endpoint for tokens with a grant's ``fields``; the tokens received at ``now``."""
+        url = f"{base_url.rstrip('/')}{self.grant_path}"
+        response = self._client_call(self.grant_method, url, client=client, fields=fields, timeout=timeout)
+        tokens = token_set(response.content, now=now)
+        return tokens if self.refresh_tokens else replace(tokens, refresh_token="", scope="")
+
+    def code_grant(
+        self,
+        *,
+        base_url: str,
+        client: OAuthClient,
+        redirect_uri: str,
+        code: str,
+        verifier: str,
+        now: datetime,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> TokenSet:
+        """Exchange an authorization code (with the PKCE verifier where used) for tokens."""
+        fields = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        if self.pkce:
+            fields["code_verifier"] = verifier
+        if self.scope_on_token:
+            fields["scope"] = self.scopes
+        return self.grant(base_url=base_url, client=client, fields=fields, now=now, timeout=timeout)
+
+    def refresh(
+        self, *, base_url: str, client: OAuthClient, refresh_token: str, now: datetime, timeout: float = DEFAULT_TIMEOUT
+    ) -> TokenSet:
+        """Renew the access token with a refresh token (RFC 6749 section 6; X rotates the refresh token too)."""
+        fields = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        return self.grant(base_url=base_url, client=client, fields=fields, now=now, timeout=timeout)
+
+    def revoke(
+        self, *, base_url: str, client: OAuthClient, token: str, hint: str = "", timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        """Revoke an access or refresh token (RFC 7009; ``hint`` is its ``token_type_hint``).
+
+        MalformedResponse when the server's answer does not confirm it (``revoked_member``).
+        """
+        fields = {"token": token, "token_type_hint": hint} if hint else {"token": token}
+        url = f"{base_url.rstrip('/')}{self.revoke_path}"
+        response = self._client_call("POST", url, client=client, fields=fields, timeout=timeout)
+        if self.revoked_member:
+            _confirmed(response, member=self.revoked_member, msg=f"{self.platform}: the token was not revoked")
+
+
+MASTODON = OAuthServer(
+    platform="mastodon",
+    scopes=MASTODON_SCOPES,
+    authorize_path="/oauth/authorize",
+    grant_path="/oauth/token",
+    revoke_path="/oauth/revoke",
+    scope_on_token=True,
+)
+X = OAuthServer(
+    platform="x",
+    scopes=X_SCOPES,
+    authorize_path="/i/oauth2/authorize",
+    grant_path="/2/oauth2/token",
+    revoke_path="/2/oauth2/revoke",
+    client_auth="client_secret_basic",
+    revoked_member="revoked",
+)
+FACEBOOK = OAuthServer(
+    platform="facebook",
+    scopes=FACEBOOK_SCOPES,
+    authorize_path=f"/{GRAPH_VERSION}/dialog/oauth",
+    grant_path="/oauth/access_token",
+    grant_method="GET",
+    pkce=False,
+    refresh_tokens=False,
+    refusal=_graph_check,
+)
+
+
+# --- Mastodon ---------------------------------------------------------------------------------------
+
+
 def mastodon_app_register(
     *, base_url: str, redirect_uri: str, client_name: str, website: str = "", timeout: float = DEFAULT_TIMEOUT
-) -> MastodonApp:
-    """Register Chancery as an application on the instance (``POST /api/v1/apps``)."""
+) -> OAuthClient:
+    """Register Chancery as an application on the instance (``POST /api/v1/apps``); return its client."""
     form = {"client_name": client_name, "redirect_uris": redirect_uri, "scopes": MASTODON_SCOPES}
     if website:
         form["website"] = website
@@ -152,50 +323,10 @@ def mastodon_app_register(
         response = send(client, "POST", f"{base_url.rstrip('/')}/api/v1/apps", platform="mastodon", data=form)
     raise_for_status(response, platform="mastodon")
     data = json_object(response.content)
-    return MastodonApp(
+    return OAuthClient(
         client_id=_token_string(data.get("client_id"), what="client_id"),
         client_secret=_token_string(data.get("client_secret"), what="client_secret"),
     )
-
-
-def mastodon_authorize_url(*, base_url: str, client_id: str, redirect_uri: str, state: str, challenge: str) -> str:
-    """Return the instance's authorization page address for the user to approve Chancery."""
-    params = {
-        "response_type": "code",
-        "client_id": client_id,
-        "redirect_uri": redirect_uri,
-        "scope": MASTODON_SCOPES,
-        "state": state,
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
-    return _with_query(f"{base_url.rstrip('/')}/oauth/authorize", params)
-
-
-def mastodon_token(
-    *,
-    base_url: str,
-    app: MastodonApp,
-    redirect_uri: str,
-    code: str,
-    verifier: str,
-    now: datetime,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> TokenSet:
-    """Exchange the authorization code for a user access token (``POST /oauth/token``)."""
-    form = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "client_id": app.client_id,
-        "client_secret": app.client_secret,
-        "redirect_uri": redirect_uri,
-        "code_verifier": verifier,
-        "scope": MASTODON_SCOPES,
-    }
-    with _client(timeout) as client:
-        response = send(client, "POST", f"{base_url.rstrip('/')}/oauth/token", platform="mastodon", data=form)
-    _token_check(response, platform="mastodon")
-    return token_set(response.content, now=now)
 
 
 def mastodon_username(*, base_url: str, access_token: str, timeout: float = DEFAULT_TIMEOUT) -> str:
@@ -216,96 +347,6 @@ def mastodon_username(*, base_url: str, access_token: str, timeout: float = DEFA
     return acct
 
 
-def mastodon_revoke(*, base_url: str, app: MastodonApp, token: str, timeout: float = DEFAULT_TIMEOUT) -> None:
-    """Revoke an access token (``POST /oauth/revoke``, RFC 7009) with the app's client credentials."""
-    form = {"client_id": app.client_id, "client_secret": app.client_secret, "token": token}
-    with _client(timeout) as client:
-        response = send(client, "POST", f"{base_url.rstrip('/')}/oauth/revoke", platform="mastodon", data=form)
-    _token_check(response, platform="mastodon")
-
-
-# --- X ----------------------------------------------------------------------------------------------
-
-
-def x_authorize_url(*, web_base: str, client_id: str, redirect_uri: str, state: str, challenge: str) -> str:
-    """Return X's authorization page address (``<web>/i/oauth2/authorize``) with PKCE."""
-    params = {
-        "response_type": "code",
-        "client_id": client_id,
-        "redirect_uri": redirect_uri,
-        "scope": X_SCOPES,
-        "state": state,
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
-    return _with_query(f"{web_base.rstrip('/')}/i/oauth2/authorize", params)
-
-
-def _x_token_call(
-    *, base_url: str, client_id: str, client_secret: str, form: dict[str, str], now: datetime, timeout: float
-) -> TokenSet:
-    auth = httpx.BasicAuth(client_id, client_secret) if client_secret else None
-    with _client(timeout) as client:
-        response = send(
-            client,
-            "POST",
-            f"{base_url.rstrip('/')}/2/oauth2/token",
-            platform="x",
-            data={**form, "client_id": client_id},
-            auth=auth,
-        )
-    _token_check(response, platform="x")
-    return token_set(response.content, now=now)
-
-
-def x_token(
-    *,
-    base_url: str,
-    client_id: str,
-    client_secret: str,
-    redirect_uri: str,
-    code: str,
-    verifier: str,
-    now: datetime,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> TokenSet:
-    """Exchange the authorization code (with the PKCE verifier) for access and refresh tokens."""
-    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri, "code_verifier": verifier}
-    return _x_token_call(
-        base_url=base_url, client_id=client_id, client_secret=client_secret, form=form, now=now, timeout=timeout
-    )
-
-
-def x_refresh(
-    *,
-    base_url: str,
-    client_id: str,
-    client_secret: str,
-    refresh_token: str,
-    now: datetime,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> TokenSet:
-    """Renew the access token with the refresh token (X rotates the refresh token too)."""
-    form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
-    return _x_token_call(
-        base_url=base_url, client_id=client_id, client_secret=client_secret, form=form, now=now, timeout=timeout
-    )
-
-
-def x_revoke(
-    *, base_url: str, client_id: str, client_secret: str, token: str, hint: str, timeout: float = DEFAULT_TIMEOUT
-) -> None:
-    """Revoke an access or refresh token (``POST /2/oauth2/revoke``; ``hint`` names which it is)."""
-    auth = httpx.BasicAuth(client_id, client_secret) if client_secret else None
-    form = {"token": token, "token_type_hint": hint, "client_id": client_id}
-    with _client(timeout) as client:
-        response = send(client, "POST", f"{base_url.rstrip('/')}/2/oauth2/revoke", platform="x", data=form, auth=auth)
-    _token_check(response, platform="x")
-    if json_object(response.content).get("revoked") is not True:
-        msg = "x: the token was not revoked"
-        raise MalformedResponse(msg)
-
-
 # --- Facebook ---------------------------------------------------------------------------------------
 
 
@@ -318,66 +359,20 @@ class FacebookPage:
     access_token: str
 
 
-def facebook_dialog_url(*, web_base: str, app_id: str, redirect_uri: str, state: str) -> str:
-    """Return the Facebook Login dialog address asking for the Page permissions."""
-    params = {
-        "client_id": app_id,
-        "redirect_uri": redirect_uri,
-        "state": state,
-        "response_type": "code",
-        "scope": FACEBOOK_SCOPES,
-    }
-    return _with_query(f"{web_base.rstrip('/')}/{GRAPH_VERSION}/dialog/oauth", params)
-
-
 def _graph_get(base_url: str, path: str, params: dict[str, str], timeout: float) -> dict[str, Any]:
-    with _client(timeout) as client:
-        response = send(client, "GET", f"{base_url.rstrip('/')}{path}", platform="facebook", params=params)
-    error = error_for(response)
-    if error is not None:
-        raise error
+    response = FACEBOOK.call("GET", f"{base_url.rstrip('/')}{path}", fields=params, timeout=timeout)
     return json_object(response.content)
 
 
 def facebook_user_token(
-    *,
-    base_url: str,
-    app_id: str,
-    app_secret: str,
-    redirect_uri: str,
-    code: str,
-    now: datetime,
-    timeout: float = DEFAULT_TIMEOUT,
+    *, base_url: str, client: OAuthClient, redirect_uri: str, code: str, now: datetime, timeout: float = DEFAULT_TIMEOUT
 ) -> TokenSet:
-    """Exchange the dialog's code for a user token, then for a long-lived user token."""
-    short = _graph_get(
-        base_url,
-        "/oauth/access_token",
-        {"client_id": app_id, "client_secret": app_secret, "redirect_uri": redirect_uri, "code": code},
-        timeout,
+    """Exchange the dialog's code for a user token, then for a long-lived user token (no refresh token)."""
+    short = FACEBOOK.grant(
+        base_url=base_url, client=client, fields={"redirect_uri": redirect_uri, "code": code}, now=now, timeout=timeout
     )
-    token = _token_string(short.get("access_token"), what="access_token")
-    long_lived = _graph_get(
-        base_url,
-        "/oauth/access_token",
-        {
-            "grant_type": "fb_exchange_token",
-            "client_id": app_id,
-            "client_secret": app_secret,
-            "fb_exchange_token": token,
-        },
-        timeout,
-    )
-    expires_in = long_lived.get("expires_in")
-    if expires_in is not None and (isinstance(expires_in, bool) or not isinstance(expires_in, int) or expires_in < 0):
-        msg = "facebook: invalid expires_in"
-        raise MalformedResponse(msg)
-    return TokenSet(
-        access_token=_token_string(long_lived.get("access_token"), what="access_token"),
-        refresh_token="",
-        expires_at=now + timedelta(seconds=expires_in) if expires_in else None,
-        scope="",
-    )
+    fields = {"grant_type": "fb_exchange_token", "fb_exchange_token": short.access_token}
+    return FACEBOOK.grant(base_url=base_url, client=client, fields=fields, now=now, timeout=timeout)
 
 
 def facebook_pages(*, base_url: str, user_token: str, timeout: float = DEFAULT_TIMEOUT) -> list[FacebookPage]:
@@ -417,26 +412,16 @@ def facebook_user_id(*, base_url: str, user_token: str, timeout: float = DEFAULT
 
 
 def facebook_permissions_delete(
-    *, base_url: str, user_id: str, app_id: str, app_secret: str, timeout: float = DEFAULT_TIMEOUT
+    *, base_url: str, user_id: str, client: OAuthClient, timeout: float = DEFAULT_TIMEOUT
 ) -> None:
     """Remove the app from the user (``DELETE /{user-id}/permissions`` with the app access token)."""
     if not (user_id.isascii() and user_id.isdigit()):
         msg = "facebook: invalid user id"
         raise MalformedResponse(msg)
-    with _client(timeout) as client:
-        response = send(
-            client,
-            "DELETE",
-            f"{base_url.rstrip('/')}/{user_id}/permissions",
-            platform="facebook",
-            params={"access_token": f"{app_id}|{app_secret}"},
-        )
-    error = error_for(response)
-    if error is not None:
-        raise error
-    if json_object(response.content).get("success") is not True:
-        msg = "facebook: the permissions were not removed"
-        raise MalformedResponse(msg)
+    url = f"{base_url.rstrip('/')}/{user_id}/permissions"
+    app_token = f"{client.client_id}|{client.client_secret}"
+    response = FACEBOOK.call("DELETE", url, fields={"access_token": app_token}, timeout=timeout)
+    _confirmed(response, member="success", msg="facebook: the permissions were not removed")
 
 
 # --- Bluesky ----------------------------------------------------------------------------------------
