@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -19,10 +20,12 @@ console = Console(stderr=True, highlight=False)
 def cmd_annotate(args: argparse.Namespace) -> int:
     """Annotate IN.jsonl (``-`` for stdin) into OUT (default stdout); report skipped lines on stderr.
 
-    Exits 0 when every record was annotated, 1 when some were skipped, 2 when the input cannot be opened.
+    Exits 0 when every record was annotated, 1 when some were skipped, 2 when the input cannot be opened or a
+    plugged ONNX model cannot be used.
     """
     from chancery_analytics.engine import PipelineConfig, annotate_records
     from chancery_analytics.nlp.entities import Entity, entities_read
+    from chancery_analytics.nlp.onnx_model import OnnxModelError, onnx_sentiment_check
 
     extra: tuple[Entity, ...] = ()
     if args.entities:
@@ -35,7 +38,12 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         for number, reason in errors:
             console.print(f"[yellow]Entities line {number} skipped:[/] {reason}")
         extra = tuple(entities)
-    config = PipelineConfig(models_dir=PipelineConfig.default().models_dir, extra_entities=extra)
+    try:
+        config = replace(PipelineConfig.default(), extra_entities=extra)
+        if config.onnx_sentiment is not None:
+            onnx_sentiment_check(config.onnx_sentiment)  # before the output file is opened (and truncated)
+    except OnnxModelError as error:
+        return _onnx_refused(error)
     try:
         source: TextIO = (
             sys.stdin if args.input == "-" else Path(args.input).open(encoding="utf-8", errors="replace")  # noqa: SIM115
@@ -55,6 +63,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
                 continue
             target.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
             written += 1
+    except OnnxModelError as error:  # a worker may still fail to load the graph
+        return _onnx_refused(error)
     finally:
         if source is not sys.stdin:
             source.close()
@@ -62,6 +72,11 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             target.close()
     console.print(f"{written} record(s) annotated, {skipped} skipped.")
     return 1 if skipped else 0
+
+
+def _onnx_refused(error: ValueError) -> int:
+    console.print(f"[red]Cannot use the plugged ONNX sentiment model:[/] {error}", soft_wrap=True)
+    return 2
 
 
 def _format(value: Any) -> str:
@@ -82,7 +97,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         console.print(f"[red]No development data at {data}[/] (set --data or CHANCERY_SHARED_DATA).")
         return 2
     with console.status("Evaluating the enrichment models on the development data…"):
-        results = tasks_evaluate(data, only=args.task or None)
+        results = tasks_evaluate(data, only=args.task or None) if args.task or not args.onnx_sentiment else {}
+        if args.onnx_sentiment:
+            from chancery_analytics.evaluation import onnx_sentiment_evaluate
+            from chancery_analytics.nlp.onnx_model import OnnxModelError
+
+            try:
+                results["sentiment_en_onnx"] = onnx_sentiment_evaluate(data, Path(args.onnx_sentiment))
+            except OnnxModelError as error:
+                return _onnx_refused(error)
     out = Console(highlight=False)
     for task, metrics in results.items():
         table = Table(title=task, show_header=False)
@@ -116,4 +139,10 @@ def register(sub: Any) -> None:
     )
     evaluate.add_argument("--task", action="append", help="only this task (repeatable)")
     evaluate.add_argument("--json", help="also write the metrics to this JSON file")
+    evaluate.add_argument(
+        "--onnx-sentiment",
+        metavar="DIR",
+        help="score this local ONNX sentiment model (docs/models/onnx.md) on the English tweets, untrained "
+        "(only it, unless --task names others too)",
+    )
     evaluate.set_defaults(handler=cmd_eval)

@@ -19,6 +19,7 @@ from typing import Any
 
 from chancery_analytics.jsonl import InputRecord, Rejected
 from chancery_analytics.nlp.entities import Entity
+from chancery_analytics.nlp.onnx_model import OnnxSentiment, onnx_sentiment_check, onnx_sentiment_from_env
 from chancery_analytics.pipeline import Annotation, Pipeline, models_dir_default
 
 ENGINES = ("process", "ray")
@@ -30,20 +31,32 @@ Result = Annotation | Rejected
 
 @dataclass(frozen=True, slots=True)
 class PipelineConfig:
-    """What a worker needs to build the same :class:`Pipeline`: the models directory and extra entities."""
+    """What a worker needs to build the same :class:`Pipeline`: models directory, extra entities, ONNX switch.
+
+    Workers never read the environment: whatever this process decided travels with the configuration.
+    """
 
     models_dir: str
     extra_entities: tuple[Entity, ...] = ()
+    onnx_sentiment: OnnxSentiment | None = None
 
     @classmethod
     def default(cls) -> PipelineConfig:
-        """Return the configuration of ``Pipeline()`` in this process (honours ``CHANCERY_ANALYTICS_MODELS``)."""
-        return cls(models_dir=str(models_dir_default()))
+        """Return the configuration of ``Pipeline()`` in this process.
+
+        Honours ``CHANCERY_ANALYTICS_MODELS`` and ``CHANCERY_INTEL_ONNX_SENTIMENT_DIR``/``…_LANGS`` (raises
+        ``OnnxModelError`` for languages it cannot read).
+        """
+        return cls(models_dir=str(models_dir_default()), onnx_sentiment=onnx_sentiment_from_env())
 
 
 @cache
 def _pipeline(config: PipelineConfig) -> Pipeline:
-    return Pipeline(models_dir=Path(config.models_dir), extra_entities=config.extra_entities)
+    return Pipeline(
+        models_dir=Path(config.models_dir),
+        extra_entities=config.extra_entities,
+        onnx_sentiment=config.onnx_sentiment,
+    )
 
 
 def annotate_chunk(items: list[Item], config: PipelineConfig) -> list[Result]:
@@ -104,11 +117,14 @@ def annotate_records(
     """Annotate ``items`` in input order on ``engine`` ("process" or "ray") with ``workers`` processes.
 
     ``workers`` defaults to the number of CPUs (1 means in this process). The Ray engine joins a running Ray
-    instance or starts a local one with ``workers`` CPUs. Emits one result per item, lazily.
+    instance or starts a local one with ``workers`` CPUs. Emits one result per item, lazily. A plugged ONNX
+    model's directory and runtime are checked here, before any work is handed out (``OnnxModelError``).
     """
     if engine not in ENGINES:
         raise ValueError(f"engine: one of {', '.join(ENGINES)}")
     config = config or PipelineConfig.default()
+    if config.onnx_sentiment is not None:
+        onnx_sentiment_check(config.onnx_sentiment)
     count = workers if workers is not None else (os.cpu_count() or 1)
     chunks = _chunks(items, chunk_size)
     if engine == "ray":

@@ -66,6 +66,29 @@ def topic_evaluate(path: Path = TOPIC_EVAL) -> dict[str, Any]:
     return result
 
 
+def onnx_sentiment_evaluate(data: Path, directory: Path) -> dict[str, Any]:
+    """Score the ONNX sentiment model in ``directory`` on every scored English tweet of ``sentiment_en``.
+
+    The model is used as it is (no fitting on this data), so all 2,409 tweets are scored at once; the metrics
+    and floor are those of ``sentiment_en``. Needs scikit-learn for the metrics and the ``onnx`` extra; raises
+    ``OnnxModelError`` when the directory cannot be used.
+    """
+    from chancery_analytics.nlp.onnx_model import onnx_classifier_load
+    from chancery_analytics.training.tasks import _scores, english_tweets  # sentiment_en's data and metrics
+
+    model = onnx_classifier_load(directory)
+    corpus = english_tweets(data)
+    predicted = [prediction.label for prediction in model.predict_batch(corpus.texts)]
+    metric, floor = FLOORS["sentiment_en"]
+    result = _scores(
+        metric,
+        corpus.labels,
+        predicted,
+        {"protocol": "pretrained model, no training on this data", "model": model.model_id},
+    )
+    return result | {"floor": f"{metric} ≥ {floor}", "meets_floor": result[metric] >= floor}
+
+
 def tasks_evaluate(data: Path, *, only: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """Return ``{task: metrics}`` for every task (or those in ``only``).
 

@@ -11,7 +11,8 @@ NAMES = ["langid", "sentiment_vi", "sentiment_en", "sentiment_multi", "event", "
 @pytest.mark.parametrize("name", NAMES)
 def test_artefact_loads_without_pickle_and_names_its_version(name):
     with np.load(MODELS_DIR / f"{name}.npz", allow_pickle=False) as arrays:
-        assert {"rows", "weights", "bias"} <= set(arrays.files) <= {"rows", "weights", "bias", "idf"}
+        optional = {"idf", "word_keys", "word_weights"}
+        assert {"rows", "weights", "bias"} <= set(arrays.files) <= {"rows", "weights", "bias"} | optional
         assert all(arrays[key].dtype != object for key in arrays.files)
     description = json.loads((MODELS_DIR / f"{name}.json").read_text(encoding="utf-8"))
     assert description["name"] == name
@@ -21,6 +22,9 @@ def test_artefact_loads_without_pickle_and_names_its_version(name):
     assert np.all(np.diff(model.rows) > 0)
     assert model.idf is None or len(model.idf) == len(model.rows)
     assert (model.idf is not None) == model.spec.idf
+    if model.word_table is not None:
+        assert model.word_table.weights.shape == (len(model.word_table.keys), len(model.labels))
+        assert np.all(np.diff(model.word_table.keys) > 0)
 
 
 def test_artefacts_are_small():

@@ -1,3 +1,4 @@
+import re
 import unicodedata
 
 from hypothesis import given
@@ -37,3 +38,13 @@ def test_normalisation_is_idempotent(text):
     once = normalise_text(text)
     assert normalise_text(once) == once
     assert unicodedata.is_normalized("NFC", once)
+
+
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_NEWLINE_RUN = re.compile(r"\s*\n\s*")
+
+
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\r\xa0\u1680\u2003\u202f\u3000ab")), max_size=40))
+def test_whitespace_runs_collapse_as_their_definition_says(text):
+    # One space for a run of spaces, then one newline for a run of whitespace holding a newline; ends stripped.
+    assert normalise_text(text) == _NEWLINE_RUN.sub("\n", _SPACE_RUN.sub(" ", text)).strip()

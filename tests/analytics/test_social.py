@@ -14,6 +14,12 @@ def test_mentions_urls_hashtags_and_elongations():
     assert "soo good" in text
 
 
+def test_urls_in_any_case_and_every_elongation_length():
+    assert social_prepare("See HTTPS://X.Example/A and Www.Site.org, or hTtP.") == "See  http  and  http  or  http ."
+    assert social_prepare("noooo yesss ok aa") == "noo yess ok aa"
+    assert social_prepare("no link here, www or https") == "no link here, ww or https"
+
+
 def test_negation_marks_words_until_punctuation():
     tokens, cues = social_tokens("I don't like it at all. Great ending")
     assert "neg_like" in cues

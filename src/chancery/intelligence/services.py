@@ -58,10 +58,17 @@ class IngestResult:
 
 @cache
 def default_pipeline() -> Pipeline:
-    """Return the process's enrichment pipeline (models load once)."""
+    """Return the process's enrichment pipeline (models load once), with the ONNX sentiment switch of settings.
+
+    Raises ``OnnxModelError`` (a ValueError naming what is wrong) when a plugged ONNX model cannot be used.
+    """
+    from chancery_analytics.nlp.onnx_model import onnx_sentiment_parse
     from chancery_analytics.pipeline import Pipeline
 
-    return Pipeline()
+    plugged = onnx_sentiment_parse(
+        directory=settings.INTEL_ONNX_SENTIMENT_DIR, langs=settings.INTEL_ONNX_SENTIMENT_LANGS
+    )
+    return Pipeline(onnx_sentiment=plugged)
 
 
 def _annotate(pipeline: Pipeline, raw: RawItem) -> Annotation:

@@ -8,18 +8,20 @@ three quarters of the most-mentioned country's.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from chancery_analytics.nlp.features import TextCounts
 from chancery_analytics.nlp.gazetteer_en import ALIASES_EN
 from chancery_analytics.nlp.gazetteer_vi import ALIASES_VI, EXCLUDE_VI
+from chancery_analytics.nlp.tokenise import NAME_TOKEN, name_lines
 
 MODEL_ID = "countries-gazetteer@2026.11.1"
 LEAD_CHARS = 250
 ABOUT_SHARE = 0.75
 
-_TOKEN = re.compile(r"\w+(?:[.\-']\w+)*")
+_TOKEN = NAME_TOKEN
 _ACRONYMS = frozenset({"US", "UK", "USA", "USSR", "UAE", "EC", "EU", "PRC", "DPRK", "DRC", "SEC", "USDA", "CFTC"})
 # pycountry names that are also ordinary words or too ambiguous to trust on their own.
 # Weak cues, used only when no country is named at all: a US-dollar amount or US corporate form points to the
@@ -90,7 +92,7 @@ def _titled(line: str) -> str:
     return _TOKEN.sub(lambda m: m.group(0) if m.group(0) in _ACRONYMS else m.group(0).title(), line)
 
 
-def _excluded(alias: tuple[str, ...], tokens: list[str], start: int, end: int) -> bool:
+def _excluded(alias: tuple[str, ...], tokens: Sequence[str], start: int, end: int) -> bool:
     if len(alias) != 1 or alias[0] not in EXCLUDE_VI:
         return False
     before, after = EXCLUDE_VI[alias[0]]
@@ -99,21 +101,46 @@ def _excluded(alias: tuple[str, ...], tokens: list[str], start: int, end: int) -
     return previous in before or following in after
 
 
-def countries_tag(text: str) -> CountryTags:
-    """Return the countries ``text`` refers to and those it is mainly about (needs normalised text)."""
+def _tokens_before(text: str, lines: list[tuple[str, ...]], limit: int) -> list[str]:
+    """Return ``_TOKEN.findall(text[:limit])`` from the tokens of ``text``'s lines (no token spans a newline)."""
+    tokens: list[str] = []
+    offset = 0
+    for line, line_tokens in zip(text.split("\n"), lines, strict=True):
+        if offset + len(line) > limit:
+            tokens.extend(_TOKEN.findall(line[: max(limit - offset, 0)]))
+            break
+        tokens.extend(line_tokens)
+        offset += len(line) + 1
+    return tokens
+
+
+def _first_cue(tokens: list[str]) -> str | None:
+    """Return the country of the first weak cue (:data:`_CUES`, case-insensitive) among ``tokens``, if any."""
+    lowered = list(map(str.lower, tokens))
+    if _CUES.keys().isdisjoint(lowered):  # the usual case, decided without a Python-level loop
+        return None
+    return next(_CUES[word] for word in lowered if word in _CUES)
+
+
+def countries_tag(text: str, shared: TextCounts | None = None) -> CountryTags:
+    """Return the countries ``text`` refers to and those it is mainly about (needs normalised text).
+
+    ``shared``: optional :class:`TextCounts` of the same text, whose name tokens the other taggers read too.
+    """
     table = gazetteer()
     widths = _widths()
+    lines = shared.name_lines() if shared is not None and shared.text == text else name_lines(text)
     counts: dict[str, int] = {}
     lead: set[str] = set()
     offset = 0
-    for line in text.split("\n"):
+    for line, line_tokens in zip(text.split("\n"), lines, strict=True):
         line_start = offset
         offset += len(line) + 1
         titled = _titled(line)
-        tokens = _TOKEN.findall(titled)
+        tokens: Sequence[str] = line_tokens if titled == line else _TOKEN.findall(titled)
         if "'s" in titled:
             tokens = [token.removesuffix("'s") for token in tokens]  # possessives: "Canada's" is "Canada"
-        starts: list[int] | None = None  # token offsets, found only when a match may lie in the lead
+        in_lead: int | None = None  # how many tokens start in the lead, counted only when a match may lie there
         done = 0
         # Only positions whose token can start an alias are tried; a match consumes its tokens.
         for i in [i for i, token in enumerate(tokens) if token in widths]:
@@ -125,18 +152,15 @@ def countries_tag(text: str) -> CountryTags:
                 if code is not None and not _excluded(alias, tokens, i, i + width):
                     counts[code] = counts.get(code, 0) + 1
                     if line_start < LEAD_CHARS:
-                        if starts is None:
-                            starts = [match.start() for match in _TOKEN.finditer(titled)]
-                        if line_start + starts[i] < LEAD_CHARS:
+                        if in_lead is None:  # the tokens of the line's part in the lead are its first ones
+                            in_lead = len(_TOKEN.findall(titled[: LEAD_CHARS - line_start]))
+                        if i < in_lead:
                             lead.add(code)
                     done = i + width
                     break
     if not counts:
-        for token in _TOKEN.findall(text[:2000]):
-            cue = _CUES.get(token.lower())
-            if cue is not None:
-                return CountryTags(countries=[cue], about=[cue])
-        return CountryTags(countries=[], about=[])
+        cue = _first_cue(_tokens_before(text, lines, 2000))
+        return CountryTags(countries=[cue], about=[cue]) if cue else CountryTags(countries=[], about=[])
     ordered = list(counts)
     top = max(counts.values())
     about = [code for code in ordered if code in lead or counts[code] >= ABOUT_SHARE * top]

@@ -8,19 +8,20 @@ mention: a person's id is their display name, an organisation's its short code (
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from chancery_analytics.nlp.features import TextCounts
 from chancery_analytics.nlp.gazetteer_entities import ENTITIES, ORGANISATION, PERSON
+from chancery_analytics.nlp.tokenise import NAME_TOKEN, name_lines
 
 MODEL_ID = "entities-gazetteer@2026.11.1"
 KINDS = (PERSON, ORGANISATION)
 MAX_ALIAS_CHARS = 200
 
-_TOKEN = re.compile(r"\w+(?:[.\-']\w+)*")
+_TOKEN = NAME_TOKEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +96,17 @@ def _default() -> Gazetteer:
     return entities_gazetteer()
 
 
-def entities_tag(text: str, gazetteer: Gazetteer | None = None) -> EntityTags:
-    """Return the people and organisations ``text`` names (needs normalised text; default: curated table)."""
+def entities_tag(text: str, gazetteer: Gazetteer | None = None, shared: TextCounts | None = None) -> EntityTags:
+    """Return the people and organisations ``text`` names (needs normalised text; default: curated table).
+
+    ``shared``: optional :class:`TextCounts` of the same text, whose name tokens the other taggers read too.
+    """
     gazetteer = gazetteer or _default()
     table, widths = gazetteer.table, gazetteer.widths
     people: dict[str, None] = {}
     organisations: dict[str, None] = {}
-    for line in text.split("\n"):
-        tokens = _TOKEN.findall(line)
+    lines = shared.name_lines() if shared is not None and shared.text == text else name_lines(text)
+    for line, tokens in zip(text.split("\n"), lines, strict=True):
         # Only positions whose token can start an alias are tried (most tokens cannot): one pass in C-speed.
         if "'s" in line:
             starts = [i for i, token in enumerate(tokens) if token in widths or token.removesuffix("'s") in widths]

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from chancery_analytics.nlp.social import social_prepare, social_tokens
-from chancery_analytics.nlp.tokenise import word_tokens
+from chancery_analytics.nlp.tokenise import TokenSlices, name_lines
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 LEXICON_FEATURES = 4
@@ -125,9 +125,11 @@ _SALT = np.uint64(0xD6E8FEB86659FD93)
 
 def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """A 64-bit finaliser (xor-shift-multiply); uint64 arithmetic wraps, so it is the same on every machine."""
-    values = values ^ (values >> np.uint64(31))
-    values = values * _SALT
-    return values ^ (values >> np.uint64(29))
+    mixed = values >> np.uint64(31)
+    mixed ^= values
+    mixed *= _SALT
+    mixed ^= mixed >> np.uint64(29)
+    return mixed
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,15 +144,30 @@ class Counts:
 
 
 def _unique(keys: list[npt.NDArray[np.uint64]], mask: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Return the sorted distinct buckets of ``keys & mask`` and how often each occurs (as ``np.unique``).
+
+    Buckets that fit in 32 bits are sorted as int32 (about twice as fast as int64); runs of equal buckets are
+    found with one comparison of neighbours, without ``np.unique``'s general-purpose overhead.
+    """
     if not keys:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    buckets = (np.concatenate(keys) & np.uint64(mask)).astype(np.int64)
-    unique, counts = np.unique(buckets, return_counts=True)
-    return unique, counts.astype(np.int64)
+    masked = (np.concatenate(keys) if len(keys) > 1 else keys[0]) & np.uint64(mask)
+    buckets = np.sort(masked.astype(np.int32 if mask < 1 << 31 else np.int64))
+    edges = np.empty(len(buckets) + 1, dtype=np.bool_)
+    edges[0] = edges[-1] = True
+    np.not_equal(buckets[1:], buckets[:-1], out=edges[1:-1])
+    starts = edges.nonzero()[0]
+    return buckets[starts[:-1]].astype(np.int64), (starts[1:] - starts[:-1]).astype(np.int64, copy=False)
+
+
+def _crc32(items: list[str]) -> npt.NDArray[np.uint64]:
+    """Return the crc32 of each item's UTF-8 encoding, as uint64."""
+    return np.fromiter(map(zlib.crc32, map(str.encode, items)), dtype=np.uint64, count=len(items))
 
 
 Hashes = npt.NDArray[np.uint64]
+Buckets = npt.NDArray[np.int64]
 
 
 class TextCounts:
@@ -159,17 +176,42 @@ class TextCounts:
     Models whose specs agree on the characters they read (``max_chars``, ``social``, ``stem``, case) reuse the
     tokens, the word and character n-gram hashes computed for the first of them, so a pipeline running four
     models over one article tokenises and hashes each distinct reading once. :meth:`counts` is exactly
-    :func:`count_features` (which is implemented with it).
+    :func:`count_features` (which is implemented with it). The text's word tokens (:meth:`words`, any slice)
+    and name tokens by line (:meth:`name_lines`) are kept for the lexicon and gazetteer taggers too.
     """
 
-    __slots__ = ("_chars", "_hashes", "_tokens", "text")
+    __slots__ = ("_char_blocks", "_chars", "_hashes", "_lines", "_slices", "_tokens", "text")
 
     def __init__(self, text: str) -> None:
         """Prepare the memo for ``text`` (nothing is computed until a spec asks)."""
         self.text = text
         self._tokens: dict[tuple[int, bool, str], tuple[str, list[str], list[str]]] = {}
         self._hashes: dict[tuple[int, bool, str], tuple[list[Hashes], list[Hashes]]] = {}
-        self._chars: dict[tuple[int, bool, bool], tuple[list[Hashes], dict[int, Hashes]]] = {}
+        # Character n-grams depend only on the characters read, so they are keyed by that text itself: readings
+        # that differ in name but not in content (social preparation that changed nothing) share them.
+        self._chars: dict[tuple[str, bool], tuple[list[Hashes], dict[int, Hashes]]] = {}
+        self._char_blocks: dict[tuple[str, bool, int, int, int], tuple[Buckets, Buckets]] = {}
+        self._slices = TokenSlices(text)
+        self._lines: list[tuple[str, ...]] | None = None
+
+    def words(self, start: int = 0, stop: int | None = None) -> list[str]:
+        """Return ``word_tokens(text[start:stop])``, reusing what earlier slices of the text tokenised."""
+        return self._slices.tokens(start, stop)
+
+    def name_lines(self) -> list[tuple[str, ...]]:
+        """Return :func:`~chancery_analytics.nlp.tokenise.name_lines` of the text, computed once (the gazetteers')."""
+        if self._lines is None:
+            self._lines = name_lines(self.text)
+        return self._lines
+
+    def read_words(self, spec: FeatureSpec) -> list[str]:
+        """Return the words a model with ``spec`` reads (social preparation and stemming applied)."""
+        return self._read(spec)[1]
+
+    def word_hashes(self, spec: FeatureSpec) -> Hashes:
+        """Return the crc32 of each of :meth:`read_words` (how a word table keys its words)."""
+        self._word_ngrams(spec, self._read(spec)[1])
+        return self._hashes[(spec.max_chars, spec.social, spec.stem)][0][0]
 
     def _read(self, spec: FeatureSpec) -> tuple[str, list[str], list[str]]:
         """Return ``(text as read, words, cues)`` for the spec's reading of the text."""
@@ -182,7 +224,7 @@ class TextCounts:
                 text = social_prepare(text)
                 words, cues = social_tokens(text, prepared=True)
             else:
-                words = word_tokens(text)
+                words = self.words(0, spec.max_chars or None)
             if spec.stem:
                 stem = stemmer(spec.stem)
                 words = [stem(word) for word in words]
@@ -194,7 +236,7 @@ class TextCounts:
         key = (spec.max_chars, spec.social, spec.stem)
         memo = self._hashes.get(key)
         if memo is None:
-            hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+            hashes = _crc32(words)
             memo = self._hashes[key] = ([hashes], [_mix(hashes)])  # polynomial of n words at [n - 1]; mixed
         polynomials, mixed = memo
         hashes = polynomials[0]
@@ -208,7 +250,7 @@ class TextCounts:
 
     def _char_ngrams(self, spec: FeatureSpec, text: str) -> list[npt.NDArray[np.uint64]]:
         """Return the mixed hashes of character n-grams, ``char_min``…``char_max``, extending the memo."""
-        key = (spec.max_chars, spec.social, spec.lowercase_chars)
+        key = (text, spec.lowercase_chars)
         memo = self._chars.get(key)
         if memo is None:
             chars = " " + " ".join(text.lower().split() if spec.lowercase_chars else text.split()) + " "
@@ -229,19 +271,25 @@ class TextCounts:
             result.append(part)
         return result
 
+    def _char_block(self, spec: FeatureSpec, text: str) -> tuple[Buckets, Buckets]:
+        """Return the character n-gram buckets and counts of ``text`` (as read) under ``spec``, computed once."""
+        key = (text, spec.lowercase_chars, spec.n_features, spec.char_min, spec.char_max)
+        found = self._char_blocks.get(key)
+        if found is None:
+            found = self._char_blocks[key] = _unique(self._char_ngrams(spec, text), spec.n_features - 1)
+        return found
+
     def counts(self, spec: FeatureSpec) -> Counts:
         """Return the raw hashed counts of the text under ``spec`` (see :func:`count_features`)."""
         mask = spec.n_features - 1
         text, words, cues = self._read(spec)
         word_parts: list[npt.NDArray[np.uint64]] = []
         if cues:
-            cue_hashes = np.fromiter((zlib.crc32(c.encode("utf-8")) for c in cues), dtype=np.uint64, count=len(cues))
-            word_parts.append(_mix(cue_hashes))
+            word_parts.append(_mix(_crc32(cues)))
         if words:
             word_parts.extend(self._word_ngrams(spec, words))
-        char_parts = self._char_ngrams(spec, text) if spec.char_max and words else []
         word_keys, word_counts = _unique(word_parts, mask)
-        char_keys, char_counts = _unique(char_parts, mask)
+        char_keys, char_counts = self._char_block(spec, text) if spec.char_max and words else _unique([], mask)
         lexicon = lexicon_features(words, spec.lexicon) if spec.lexicon else []
         return Counts(word_keys, word_counts, char_keys, char_counts, lexicon)
 
@@ -255,14 +303,19 @@ def count_features(text: str, spec: FeatureSpec) -> Counts:
     return TextCounts(text).counts(spec)
 
 
+def block_weights(counts: npt.NDArray[np.int64], idf: npt.NDArray[np.float32] | None = None) -> npt.NDArray[np.float32]:
+    """Return one block's weights: sublinear tf of ``counts`` (times ``idf``, aligned, when given), L2-normalised."""
+    values = (1.0 + np.log(counts.astype(np.float32))).astype(np.float32, copy=False)
+    if idf is not None and len(counts):
+        values = values * idf
+    norm = float(np.sqrt(np.dot(values, values)))
+    return (values / norm if norm else values).astype(np.float32, copy=False)
+
+
 def _block(
     keys: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], idf: IdfLookup | None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-    values = (1.0 + np.log(counts.astype(np.float32))).astype(np.float32)
-    if idf is not None and len(keys):
-        values = values * idf(keys)
-    norm = float(np.sqrt(np.dot(values, values)))
-    return keys, (values / norm if norm else values).astype(np.float32)
+    return keys, block_weights(counts, idf(keys) if idf is not None and len(keys) else None)
 
 
 def weigh(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from chancery_analytics.nlp.features import LEXICON_FEATURES, MODELS_DIR, FeatureSpec, TextCounts, weigh
+from chancery_analytics.nlp.features import LEXICON_FEATURES, MODELS_DIR, FeatureSpec, TextCounts, block_weights
+from chancery_analytics.nlp.word_table import WordTable
 
 __all__ = ["MODELS_DIR", "LinearModel", "Prediction", "model_from_sklearn", "model_load"]
 
@@ -46,6 +47,7 @@ class LinearModel:
     meta: dict[str, Any]
     idf: FloatArray | None = None  # aligned with ``rows``; buckets not in ``rows`` get ``idf_default``
     idf_default: float = 1.0
+    word_table: WordTable | None = None  # pooled per-word class weights, added to the logits (nlp.word_table)
 
     @property
     def model_id(self) -> str:
@@ -54,62 +56,67 @@ class LinearModel:
 
     def idf_of(self, keys: npt.NDArray[np.int64]) -> FloatArray:
         """Return the inverse document frequency of each bucket in ``keys``."""
-        positions, hit = self._locate(keys)
-        result = np.full(len(keys), self.idf_default, dtype=np.float32)
-        if self.idf is not None:
-            result[hit] = self.idf[positions[hit]]
+        result: FloatArray = self._idf_by_row.take(self._row_of.take(keys))
         return result
 
     @cached_property
     def _row_of(self) -> npt.NDArray[np.int32]:
-        """Dense bucket → row table (-1: no weight), one gather per lookup instead of a binary search."""
+        """Dense bucket → row table (``len(rows)``: no weight), one gather per lookup instead of a binary search."""
         size = max(self.spec.n_features + LEXICON_FEATURES, int(self.rows.max()) + 1 if len(self.rows) else 0)
-        table = np.full(size, -1, dtype=np.int32)
+        table = np.full(size, len(self.rows), dtype=np.int32)
         table[self.rows] = np.arange(len(self.rows), dtype=np.int32)
         return table
 
+    @cached_property
+    def _idf_by_row(self) -> FloatArray:
+        """The idf of each row, then ``idf_default`` for the buckets without a row (indexed by :attr:`_row_of`)."""
+        known = self.idf if self.idf is not None else np.zeros(0, dtype=np.float32)
+        table = np.full(len(self.rows) + 1, self.idf_default, dtype=np.float32)
+        table[: len(known)] = known
+        return table
+
     def _locate(self, keys: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
-        found = self._row_of[keys]
-        hit = found >= 0
+        found = self._row_of.take(keys)
+        hit = found < len(self.rows)
         return np.where(hit, found, 0).astype(np.intp), hit
 
     def logits(self, keys: npt.NDArray[np.int64], values: FloatArray) -> FloatArray:
         """Return the class logits for one document's weighted buckets."""
         positions, hit = self._locate(keys)
-        result: FloatArray = values[hit] @ self.weights[positions[hit]] + self.bias
+        result: FloatArray = values[hit] @ self.weights.take(positions[hit], axis=0) + self.bias
         return result
 
     def _logits_of(self, text: str, shared: TextCounts | None = None) -> FloatArray:
-        """Return the class logits of ``text``, locating each bucket among ``rows`` once (not once per use).
+        """Return the class logits of ``text``: :func:`weigh` of its counts, then :meth:`logits`, in fewer steps.
 
+        Word and character buckets are located among ``rows`` in one gather whose result also indexes the idf;
         ``shared`` (the same text's :class:`TextCounts`) lets models that read the text alike hash it once.
         """
-        counts = (shared if shared is not None and shared.text == text else TextCounts(text)).counts(self.spec)
-        word = self._locate(counts.word_keys)
-        char = self._locate(counts.char_keys)
-        idf: Callable[[npt.NDArray[np.int64]], FloatArray] | None = None
-        if self.spec.idf:
-            word_idf, char_idf = (
-                self._idf_located(len(counts.word_keys), *word),
-                self._idf_located(len(counts.char_keys), *char),
-            )
-
-            def idf(keys: npt.NDArray[np.int64]) -> FloatArray:
-                # weigh() asks for the idf of exactly these two arrays (the word block, then the char block).
-                return word_idf if keys is counts.word_keys else char_idf
-
-        keys, values = weigh(counts, self.spec, idf)
-        lexicon = self._locate(keys[len(counts.word_keys) + len(counts.char_keys) :])
-        positions = np.concatenate([word[0], char[0], lexicon[0]])
-        hit = np.concatenate([word[1], char[1], lexicon[1]])
-        result: FloatArray = values[hit] @ self.weights[positions[hit]] + self.bias
+        reader = shared if shared is not None and shared.text == text else TextCounts(text)
+        counts = reader.counts(self.spec)
+        words = len(counts.word_keys)
+        found = self._row_of.take(np.concatenate([counts.word_keys, counts.char_keys]))
+        idf = self._idf_by_row.take(found) if self.spec.idf else None
+        values = np.concatenate(
+            [
+                block_weights(counts.word_counts, None if idf is None else idf[:words]),
+                block_weights(counts.char_counts, None if idf is None else idf[words:]),
+                np.asarray(counts.lexicon, dtype=np.float32),
+            ]
+        )
+        if counts.lexicon:
+            found = np.concatenate([found, self._lexicon_rows[: len(counts.lexicon)]])
+        hit = found < len(self.rows)
+        result: FloatArray = values[hit] @ self.weights.take(found[hit], axis=0) + self.bias
+        if self.word_table is not None:
+            result = result + self.word_table.logits(reader.word_hashes(self.spec))
         return result
 
-    def _idf_located(self, count: int, positions: npt.NDArray[np.intp], hit: npt.NDArray[np.bool_]) -> FloatArray:
-        result = np.full(count, self.idf_default, dtype=np.float32)
-        if self.idf is not None:
-            result[hit] = self.idf[positions[hit]]
-        return result
+    @cached_property
+    def _lexicon_rows(self) -> npt.NDArray[np.int32]:
+        """The rows (or ``len(rows)``) of the dense lexicon features, buckets ``spec.n_features …``."""
+        start = self.spec.n_features
+        return self._row_of[start : start + LEXICON_FEATURES]
 
     def predict(self, text: str, shared: TextCounts | None = None) -> Prediction:
         """Featurise ``text`` with the model's own spec (and idf) and classify it.
@@ -120,11 +127,17 @@ class LinearModel:
         exp = np.exp(logits - logits.max())
         probabilities = exp / exp.sum()
         best = int(probabilities.argmax())
+        scores: list[float] = probabilities.tolist()  # Python floats, each equal to its float64
         return Prediction(
             label=self.labels[best],
-            score=round(float(probabilities[best]), 4),
-            scores={label: float(p) for label, p in zip(self.labels, probabilities, strict=True)},
+            score=round(scores[best], 4),
+            scores=dict(zip(self.labels, scores, strict=True)),
         )
+
+    def predict_batch(self, texts: Sequence[str], shared: Sequence[TextCounts] | None = None) -> list[Prediction]:
+        """Classify each of ``texts`` as :meth:`predict` does; ``shared``: their :class:`TextCounts`, aligned."""
+        counts: Sequence[TextCounts | None] = shared if shared is not None else [None] * len(texts)
+        return [self.predict(text, text_counts) for text, text_counts in zip(texts, counts, strict=True)]
 
     def save(self, directory: Path) -> tuple[Path, Path]:
         """Write ``<name>.npz`` and ``<name>.json`` into ``directory``; return both paths."""
@@ -137,6 +150,9 @@ class LinearModel:
         }
         if self.idf is not None:
             columns["idf"] = self.idf.astype(np.float16)
+        if self.word_table is not None:
+            columns["word_keys"] = self.word_table.keys
+            columns["word_weights"] = self.word_table.weights.astype(np.float16)
         np.savez_compressed(arrays, allow_pickle=False, **columns)
         description = directory / f"{self.name}.json"
         payload = {
@@ -145,6 +161,7 @@ class LinearModel:
             "labels": list(self.labels),
             "features": self.spec.to_json(),
             "idf_default": self.idf_default,
+            **({"word_pooling": self.word_table.pooling} if self.word_table is not None else {}),
             **self.meta,
         }
         description.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -160,7 +177,14 @@ def model_load(name: str, *, directory: Path | None = None) -> LinearModel:
         weights = arrays["weights"].astype(np.float32)
         bias = arrays["bias"].astype(np.float32)
         idf = arrays["idf"].astype(np.float32) if "idf" in arrays.files else None
-    reserved = {"name", "version", "labels", "features", "idf_default"}
+        word_table = None
+        if "word_keys" in arrays.files:
+            word_table = WordTable(
+                arrays["word_keys"].astype(np.int64),
+                arrays["word_weights"].astype(np.float32),
+                str(description.get("word_pooling", "mean")),
+            )
+    reserved = {"name", "version", "labels", "features", "idf_default", "word_pooling"}
     meta = {k: v for k, v in description.items() if k not in reserved}
     return LinearModel(
         name=description["name"],
@@ -173,6 +197,7 @@ def model_load(name: str, *, directory: Path | None = None) -> LinearModel:
         meta=meta,
         idf=idf,
         idf_default=float(description.get("idf_default", 1.0)),
+        word_table=word_table,
     )
 
 
@@ -188,11 +213,12 @@ def model_from_sklearn(
     prune_below: float = 0.0,
     idf: Callable[[npt.NDArray[np.int64]], FloatArray] | None = None,
     idf_default: float = 1.0,
+    word_table: WordTable | None = None,
 ) -> LinearModel:
     """Build a :class:`LinearModel` from a fitted sklearn linear classifier's ``coef_``/``intercept_``.
 
     A binary classifier (one row of ``coef``) becomes two classes with logits ``0`` and ``x · w + b``.
-    Buckets whose largest absolute weight is at most ``prune_below`` are dropped.
+    Buckets whose largest absolute weight is at most ``prune_below`` are dropped; ``word_table`` is kept as given.
     """
     coef = np.asarray(coef, dtype=np.float32)
     intercept = np.asarray(intercept, dtype=np.float32)
@@ -213,4 +239,5 @@ def model_from_sklearn(
         meta=meta,
         idf=None if idf is None else idf(rows).astype(np.float32),
         idf_default=idf_default,
+        word_table=word_table,
     )

@@ -8,8 +8,10 @@ import unicodedata
 _CONTROL = re.compile(
     r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\ufeff]"
 )
-_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_NEWLINES = re.compile(r"\s*\n\s*")
+_OTHER_SPACES = r"\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# A run of spaces becomes one " ". Only the runs that are not already a single " " are matched (two or more
+# spaces, or one that starts with another space character), so most of a text's spaces cost no substitution.
+_SPACES = re.compile(rf" [ {_OTHER_SPACES}]+|[{_OTHER_SPACES}][ {_OTHER_SPACES}]*")
 _PUNCTUATION = str.maketrans(
     {
         "\u2018": "'",
@@ -63,5 +65,14 @@ def normalise_text(text: str) -> str:
             if source in text:
                 text = text.replace(source, target)
     text = _SPACES.sub(" ", text)
-    text = _NEWLINES.sub("\n", text)
-    return text.strip()
+    return _join_lines(text).strip()
+
+
+def _join_lines(text: str) -> str:
+    r"""Return ``text`` with each run of whitespace that holds a newline made one newline (``\s*\n\s*``).
+
+    Needs text whose only whitespace is " ", "\r" and "\n" (what the control and space passes leave).
+    """
+    if "\n" not in text:
+        return text
+    return "\n".join(line for line in (part.strip(" \r") for part in text.split("\n")) if line)

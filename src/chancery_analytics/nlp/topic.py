@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from chancery_analytics.nlp.features import TextCounts
 from chancery_analytics.nlp.tokenise import word_tokens
 
 MODEL_ID = "topic-lexicon@2026.11.1"
@@ -92,27 +93,28 @@ def _widths() -> dict[str, int]:
 def _count(tokens: list[str], weight: float, scores: dict[str, float]) -> None:
     table = _lexicon()
     widths = _widths()
-    i = 0
-    while i < len(tokens):
-        longest = widths.get(tokens[i], 0)
-        if not longest:
-            i += 1
+    done = 0
+    # Only positions whose token can start a cue are tried (most tokens cannot); a match consumes its tokens.
+    for i in [i for i, token in enumerate(tokens) if token in widths]:
+        if i < done:
             continue
-        for width in range(longest, 0, -1):
+        for width in range(widths[tokens[i]], 0, -1):
             topic = table.get(tuple(tokens[i : i + width]))
             if topic is not None:
                 scores[topic] = scores.get(topic, 0.0) + weight
-                i += width
+                done = i + width
                 break
-        else:
-            i += 1
 
 
-def topic_classify(text: str) -> TopicResult:
-    """Return the taxonomy topic of ``text`` (normalised text in English or Vietnamese)."""
+def topic_classify(text: str, shared: TextCounts | None = None) -> TopicResult:
+    """Return the taxonomy topic of ``text`` (normalised text in English or Vietnamese).
+
+    ``shared``: optional :class:`TextCounts` of the same text, whose tokens the pipeline's models already read.
+    """
+    words = shared.words if shared is not None and shared.text == text else TextCounts(text).words
     scores: dict[str, float] = {}
-    _count(word_tokens(text[:LEAD_CHARS]), 2.0, scores)
-    _count(word_tokens(text[LEAD_CHARS:5000]), 1.0, scores)
+    _count(words(0, LEAD_CHARS), 2.0, scores)
+    _count(words(LEAD_CHARS, 5000), 1.0, scores)
     if not scores:
         return TopicResult(topic=DEFAULT_TOPIC, score=0.0)
     best = max(TOPICS, key=lambda topic: scores.get(topic, 0.0))

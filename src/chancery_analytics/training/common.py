@@ -6,13 +6,16 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp  # type: ignore[import-untyped]
 
 from chancery_analytics.nlp.features import LEXICON_FEATURES, Counts, FeatureSpec, count_features, weigh
+
+if TYPE_CHECKING:
+    from chancery_analytics.training.vectors import PooledVectors
 
 
 def data_dir(explicit: str | None = None) -> Path:
@@ -66,12 +69,13 @@ class Featuriser:
     """Turns texts into a sparse matrix under ``spec``.
 
     With ``spec.idf`` the idf comes from :meth:`fit`'s texts only (so cross-validation never sees a test
-    fold's document frequencies).
+    fold's document frequencies). With ``pooled`` word vectors their columns follow every other column.
     """
 
-    def __init__(self, spec: FeatureSpec) -> None:
+    def __init__(self, spec: FeatureSpec, pooled: PooledVectors | None = None) -> None:
         """Prepare a featuriser for ``spec`` (call :meth:`fit` before :meth:`transform` when it uses idf)."""
         self.spec = spec
+        self.pooled = pooled
         self.idf_table: dict[int, float] = {}
         self.idf_default = 1.0
 
@@ -113,6 +117,8 @@ class Featuriser:
             shape=(len(texts), self.spec.n_features + (LEXICON_FEATURES if self.spec.lexicon else 0)),
         )
         result.sum_duplicates()
+        if self.pooled is not None:
+            result = sp.hstack([result, sp.csr_matrix(self.pooled.columns(texts, self.spec))], format="csr")
         return result
 
 

@@ -20,11 +20,18 @@ from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyp
 class NBLogisticRegression:
     """One-against-the-rest NB-LR with scikit-learn's ``classes_``, ``coef_``, ``intercept_`` and ``predict``."""
 
-    def __init__(self, *, c: float = 1.0, alpha: float = 1.0, class_weight: str | None = None) -> None:
-        """Set the inverse regularisation ``c``, the count smoothing ``alpha`` and the class weighting."""
+    def __init__(
+        self, *, c: float = 1.0, alpha: float = 1.0, class_weight: str | None = None, unscaled: int = 0
+    ) -> None:
+        """Set the inverse regularisation ``c``, the count smoothing ``alpha`` and the class weighting.
+
+        The last ``unscaled`` columns (dense features such as pooled word vectors, for which "the document has
+        the feature" means nothing) keep a ratio of 1.
+        """
         self.c = c
         self.alpha = alpha
         self.class_weight = class_weight
+        self.unscaled = unscaled
         self.classes_: npt.NDArray[Any] = np.zeros(0)
         self.coef_: npt.NDArray[np.float64] = np.zeros((0, 0))
         self.intercept_: npt.NDArray[np.float64] = np.zeros(0)
@@ -45,6 +52,8 @@ class NBLogisticRegression:
             p = np.asarray(present[inside].sum(axis=0)).ravel() + self.alpha
             q = np.asarray(present[~inside].sum(axis=0)).ravel() + self.alpha
             ratio = np.log((p / p.sum()) / (q / q.sum()))
+            if self.unscaled:
+                ratio[-self.unscaled :] = 1.0
             model = LogisticRegression(C=self.c, solver="liblinear", class_weight=self.class_weight)
             model.fit(x @ sp.diags(ratio), inside.astype(int), sample_weight=sample_weight)
             coefs.append(ratio * model.coef_[0])

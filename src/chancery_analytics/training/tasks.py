@@ -25,8 +25,9 @@ from chancery_analytics.nlp.normalise import normalise_text
 from chancery_analytics.nlp.tokenise import sentences
 from chancery_analytics.training.common import Featuriser, counts_memo_clear, read_jsonl
 from chancery_analytics.training.nb import NBLogisticRegression
+from chancery_analytics.training.vectors import PooledVectors, VectorRecipe
 
-VERSION = "2026.11.3"  # artefacts keep the version they were trained with (see each model's JSON)
+VERSION = "2026.11.4"  # artefacts keep the version they were trained with (see each model's JSON)
 SEED = 13
 
 
@@ -60,26 +61,46 @@ class Task:
     # Class-prior adjustment: per-class offsets added to the bias, chosen for ``metric`` on out-of-fold scores
     # of an inner 3-fold CV over the training texts (so under CV evaluation the choice is nested, never on test).
     tune_bias: bool = False
+    # Word vectors learned from unscored development text, pooled per text as dense features (training.vectors);
+    # the fitted weights fold into a per-word table in the artefact.
+    vectors: VectorRecipe | None = None
 
 
 # Offsets tried for each class but the reference (the first class in sorted order stays at 0).
 BIAS_GRID = np.round(np.arange(-1.5, 1.5001, 0.05), 2)
 
 
-def _fit(task: Task, texts: list[str], labels: list[str], n_extra: int = 0) -> tuple[Any, Featuriser]:
+def _pooled(task: Task, data: Path, corpus: Corpus) -> PooledVectors | None:
+    """Learn ``task``'s word vectors (None without a recipe), leaving every text that is ever scored out.
+
+    That is the dev split where the task has one, else the corpus's texts (each is scored in its CV fold).
+    """
+    if task.vectors is None:
+        return None
+    scored_texts = task.dev(data).texts if task.dev is not None else corpus.texts
+    scored = {" ".join(text.lower().split()) for text in scored_texts}
+    return task.vectors.build(data, task.spec, exclude=scored)
+
+
+def _fit(
+    task: Task, texts: list[str], labels: list[str], n_extra: int = 0, pooled: PooledVectors | None = None
+) -> tuple[Any, Featuriser]:
     """Fit ``task`` on ``texts``; the last ``n_extra`` of them are extra data, weighted ``task.extra_weight``.
 
-    With ``task.tune_bias`` the class offsets are chosen by an inner CV first and added to the intercepts.
+    ``pooled``: word vectors whose pooled columns join the features. With ``task.tune_bias`` the class offsets
+    are chosen by an inner CV first and added to the intercepts.
     """
-    offsets = _bias_offsets(task, texts, labels, n_extra) if task.tune_bias else None
-    classifier, featuriser = _fit_once(task, texts, labels, n_extra)
+    offsets = _bias_offsets(task, texts, labels, n_extra, pooled) if task.tune_bias else None
+    classifier, featuriser = _fit_once(task, texts, labels, n_extra, pooled)
     if offsets is not None:
         classifier.intercept_ = np.asarray(classifier.intercept_, dtype=np.float64) + offsets
         classifier.bias_offsets_ = offsets
     return classifier, featuriser
 
 
-def _bias_offsets(task: Task, texts: list[str], labels: list[str], n_extra: int) -> npt.NDArray[np.float64]:
+def _bias_offsets(
+    task: Task, texts: list[str], labels: list[str], n_extra: int, pooled: PooledVectors | None = None
+) -> npt.NDArray[np.float64]:
     """Return per-class offsets maximising ``task.metric`` on inner 3-fold out-of-fold scores of the scored texts.
 
     The extra (training-only) texts join every inner training fold. Offsets come from :data:`BIAS_GRID` with the
@@ -96,6 +117,7 @@ def _bias_offsets(task: Task, texts: list[str], labels: list[str], n_extra: int)
             [texts[i] for i in train_index] + texts[scored:],
             [labels[i] for i in train_index] + labels[scored:],
             n_extra,
+            pooled,
         )
         scores[test_index] = classifier.decision_function(featuriser.transform([texts[i] for i in test_index]))
     index = np.array([classes.index(label) for label in truth])
@@ -133,9 +155,11 @@ def _metric_value(metric: str, truth: npt.NDArray[np.int64], predicted: npt.NDAr
     raise ValueError(f"bias tuning supports macro_recall and macro_f1, not {metric}")
 
 
-def _fit_once(task: Task, texts: list[str], labels: list[str], n_extra: int = 0) -> tuple[Any, Featuriser]:
+def _fit_once(
+    task: Task, texts: list[str], labels: list[str], n_extra: int = 0, pooled: PooledVectors | None = None
+) -> tuple[Any, Featuriser]:
     """Fit ``task``'s estimator once on ``texts`` (the last ``n_extra`` weighted ``task.extra_weight``)."""
-    featuriser = Featuriser(task.spec).fit(texts)
+    featuriser = Featuriser(task.spec, pooled).fit(texts)
     weights = np.ones(len(texts))
     if n_extra:
         weights[-n_extra:] = task.extra_weight
@@ -143,7 +167,10 @@ def _fit_once(task: Task, texts: list[str], labels: list[str], n_extra: int = 0)
     if task.estimator == "svm":
         classifier = LinearSVC(C=task.c, class_weight=task.class_weight, random_state=SEED)
     elif task.estimator == "nblr":
-        classifier = NBLogisticRegression(c=task.c, class_weight=task.class_weight)
+        # Pooled vectors are dense: they keep a naive Bayes ratio of 1.
+        classifier = NBLogisticRegression(
+            c=task.c, class_weight=task.class_weight, unscaled=pooled.width if pooled is not None else 0
+        )
     else:
         classifier = LogisticRegression(C=task.c, max_iter=2000, class_weight=task.class_weight)
     classifier.fit(featuriser.transform(texts), labels, sample_weight=weights)
@@ -154,15 +181,18 @@ def task_train(task: Task, data: Path) -> LinearModel:
     """Fit ``task`` on all its training data (train split plus extra) and return the model to commit."""
     counts_memo_clear()
     corpus = task.train(data)
+    pooled = _pooled(task, data, corpus)
     classifier, featuriser = _fit(
-        task, corpus.texts + corpus.extra_texts, corpus.labels + corpus.extra_labels, len(corpus.extra_texts)
+        task, corpus.texts + corpus.extra_texts, corpus.labels + corpus.extra_labels, len(corpus.extra_texts), pooled
     )
+    coef = np.asarray(classifier.coef_)
+    width = pooled.width if pooled is not None else 0
     return model_from_sklearn(
         name=task.name,
         version=VERSION,
         spec=task.spec,
         classes=[str(c) for c in classifier.classes_],
-        coef=classifier.coef_,
+        coef=coef[:, : coef.shape[1] - width],
         intercept=classifier.intercept_,
         meta={
             "task": task.description,
@@ -173,10 +203,12 @@ def task_train(task: Task, data: Path) -> LinearModel:
             "metric": task.metric,
             **({"extra_weight": task.extra_weight} if corpus.extra_texts else {}),
             **({"bias_offsets": [round(float(o), 2) for o in classifier.bias_offsets_]} if task.tune_bias else {}),
+            **({"word_vectors": task.vectors.to_json()} if task.vectors is not None else {}),
         },
         prune_below=1e-6,
         idf=featuriser.idf if task.spec.idf else None,
         idf_default=featuriser.idf_default,
+        word_table=pooled.fold(coef[:, coef.shape[1] - width :]) if pooled is not None else None,
     )
 
 
@@ -204,11 +236,11 @@ def task_evaluate(task: Task, data: Path) -> dict[str, Any]:
     """Score ``task`` on its dev split (trained on train) or by stratified 5-fold CV; return the metrics."""
     counts_memo_clear()
     corpus = task.train(data)
+    pooled = _pooled(task, data, corpus)
     if task.dev is not None:
         dev = task.dev(data)
-        classifier, featuriser = _fit(
-            task, corpus.texts + corpus.extra_texts, corpus.labels + corpus.extra_labels, len(corpus.extra_texts)
-        )
+        train_texts, train_labels = corpus.texts + corpus.extra_texts, corpus.labels + corpus.extra_labels
+        classifier, featuriser = _fit(task, train_texts, train_labels, len(corpus.extra_texts), pooled)
         predicted = [str(p) for p in classifier.predict(featuriser.transform(dev.texts))]
         return _scores(task.metric, dev.labels, predicted, {"protocol": "train → dev split"})
     texts = np.array(corpus.texts, dtype=object)
@@ -221,6 +253,7 @@ def task_evaluate(task: Task, data: Path) -> dict[str, Any]:
             [str(t) for t in texts[train_index]] + corpus.extra_texts,
             [str(y) for y in labels[train_index]] + corpus.extra_labels,
             len(corpus.extra_texts),
+            pooled,
         )
         predicted_array[test_index] = classifier.predict(featuriser.transform([str(t) for t in texts[test_index]]))
     return _scores(
@@ -417,6 +450,7 @@ TASKS: dict[str, Task] = {
         c=3.0,
         estimator="nblr",
         extra_weight=0.5,
+        vectors=VectorRecipe(dims=300, min_count=3, window=5, scale=1.0, pooling="mean"),
         train=english_tweets_with_emotion,
         dev=None,
         metric="macro_recall",
