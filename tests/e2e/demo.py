@@ -182,26 +182,38 @@ def new_context(browser: Browser, *, state: Path | None = None, **options: Any) 
     return context
 
 
+TOTP_PERIOD_S = 30  # allauth's default period; its tolerance is 0, so a code is good until its period ends
+TOTP_MARGIN_S = 5  # a code handed out later than this in its period could expire before the server checks it
+
+
 class TotpClock:
-    """Hand out TOTP codes, waiting for the next period rather than reusing one (the server refuses reuse)."""
+    """Hand out TOTP codes, waiting for the next period rather than reusing one (the server refuses reuse).
+
+    A code is never handed out in the last :data:`TOTP_MARGIN_S` seconds of its period: on a loaded machine the
+    sign-in could reach the server after the period ended, and the server (tolerance 0) would refuse it.
+    """
 
     def __init__(self) -> None:
         self._used: set[tuple[str, str]] = set()
 
     def code_for(self, user: DemoUser) -> str:
-        """Return a code for ``user`` not submitted before by this clock (waits up to 35 s for one)."""
+        """Return a code for ``user`` not submitted before by this clock (waits up to 40 s for one)."""
         from tests.conftest import current_totp_code
 
         if not user.totp_secret:
             message = f"{user.username} has no TOTP secret"
             raise DemoError(message)
-        for _ in range(70):
+        for _ in range(80):
+            left = TOTP_PERIOD_S - time.time() % TOTP_PERIOD_S
+            if left < TOTP_MARGIN_S:
+                time.sleep(left + 0.1)
+                continue
             code = current_totp_code(user.totp_secret)
             if (user.username, code) not in self._used:
                 self._used.add((user.username, code))
                 return code
             time.sleep(0.5)
-        message = "no fresh TOTP code within 35 seconds"
+        message = "no fresh TOTP code within 40 seconds"
         raise DemoError(message)
 
 
