@@ -42,7 +42,7 @@ def test_vectors_are_unit_length_and_words_with_the_same_neighbours_are_close() 
     vectors = _vectors()
     assert vectors.vectors.shape == (len(vectors.words), 4)
     assert np.allclose(np.linalg.norm(vectors.vectors, axis=1), 1.0, atol=1e-5)
-    index = vectors.index()
+    index = vectors.index
     similarity = vectors.vectors @ vectors.vectors.T
     great, wonderful, noon = index["great"], index["wonderful"], index["noon"]
     assert similarity[great, wonderful] > similarity[great, noon]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -57,7 +59,29 @@ class SessionTimeoutMiddleware:
         return response
 
 
-class PasswordChangeRequiredMiddleware:
+class _SignedInGate(ABC):
+    """Hold a signed-in user back until they have done something; ``allowed_prefixes`` stay reachable meanwhile."""
+
+    allowed_prefixes: tuple[str, ...] = ()
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Answer with :meth:`detour` for a signed-in user outside the allowed paths when it has one."""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith(self.allowed_prefixes):
+            response = self.detour(request, user)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    @abstractmethod
+    def detour(self, request: HttpRequest, user: Any) -> HttpResponse | None:
+        """Return where ``user`` must go first, or None to let the request through."""
+
+
+class PasswordChangeRequiredMiddleware(_SignedInGate):
     """Send a user whose password was set by someone else to choose their own before anything else.
 
     Only the password-change page, re-authentication, sign-out, the language switch and static files
@@ -72,31 +96,22 @@ class PasswordChangeRequiredMiddleware:
         "/static/",
     )
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def detour(self, request: HttpRequest, user: Any) -> HttpResponse | None:
         """Redirect to the password change while the account still has a one-time password."""
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and getattr(user, "password_change_required", False)
-            and not request.path.startswith(self.allowed_prefixes)
-        ):
-            if request.method == "GET":
-                warning(request, _("Your password was set by an administrator. Choose your own password to go on."))
-            return redirect(reverse("account_change_password"))
-        return self.get_response(request)
+        if not getattr(user, "password_change_required", False):
+            return None
+        if request.method == "GET":
+            warning(request, _("Your password was set by an administrator. Choose your own password to go on."))
+        return redirect(reverse("account_change_password"))
 
 
-class MfaRequiredMiddleware:
+class MfaRequiredMiddleware(_SignedInGate):
     """Send users whose role or clearance demands MFA, and who have none, to set it up first.
 
     Only the MFA set-up pages (allauth's ``/accounts/2fa/…``, including ``mfa_activate_totp``), the
     password change (a one-time password is replaced before MFA is set up), the re-authentication step
     allauth may ask for before activation, sign-out, the language switch and static files stay reachable
-    until they do.
+    until they do; the API is left to its token rules.
     """
 
     allowed_prefixes = (
@@ -107,24 +122,16 @@ class MfaRequiredMiddleware:
         "/accounts/login/",
         "/i18n/",
         "/static/",
+        "/api/",
     )
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+    def detour(self, request: HttpRequest, user: Any) -> HttpResponse | None:
+        """Redirect to TOTP activation while MFA is required but not set up."""
+        if not getattr(user, "mfa_required", False):
+            return None
+        from allauth.mfa.utils import is_mfa_enabled
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        """Redirect to TOTP activation while MFA is required but not set up; otherwise pass through."""
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and getattr(user, "mfa_required", False)
-            and not request.path.startswith(self.allowed_prefixes)
-            and not request.path.startswith("/api/")
-        ):
-            from allauth.mfa.utils import is_mfa_enabled
-
-            if not is_mfa_enabled(user):
-                warning(request, _("Your role or clearance requires two-factor authentication. Set it up to go on."))
-                return redirect(reverse("mfa_activate_totp"))
-        return self.get_response(request)
+        if is_mfa_enabled(user):
+            return None
+        warning(request, _("Your role or clearance requires two-factor authentication. Set it up to go on."))
+        return redirect(reverse("mfa_activate_totp"))

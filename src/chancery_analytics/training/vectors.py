@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +52,9 @@ class WordVectors:
     words: tuple[str, ...]
     vectors: npt.NDArray[np.float32]
 
+    @cached_property
     def index(self) -> dict[str, int]:
-        """Return word → row."""
+        """Word → row (built once per set of vectors)."""
         return {word: i for i, word in enumerate(self.words)}
 
 
@@ -144,7 +146,7 @@ class PooledVectors:
 
     def columns(self, texts: list[str], spec: FeatureSpec) -> npt.NDArray[np.float32]:
         """Return one row per text: its known words' vectors (words read under ``spec``) pooled and scaled, or zeros."""
-        index = self.vectors.index()
+        index = self.vectors.index
         result = np.zeros((len(texts), self.width), dtype=np.float32)
         for row, text in enumerate(texts):
             ids = [found for word in words_of(text, spec) if (found := index.get(word)) is not None]

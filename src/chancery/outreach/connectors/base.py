@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -111,3 +111,12 @@ def send(client: httpx.Client, method: str, url: str, *, platform: str, **kwargs
         raise ConnectionFailed(f"{platform}: time-out") from error
     except httpx.HTTPError as error:
         raise ConnectionFailed(f"{platform}: connection failed") from error
+
+
+def matching_post_id(text: str, posts: Iterable[tuple[str, str]], comparable: Callable[[str], str]) -> str:
+    """Return the id of the first ``(id, text)`` in ``posts`` equal to ``text`` under ``comparable`` ("" if none).
+
+    How a connector finds a post it already published when a time-out left the outcome unknown.
+    """
+    wanted = comparable(text)
+    return next((post_id for post_id, body in posts if comparable(body) == wanted), "")

@@ -33,7 +33,14 @@ import httpx
 import regex
 
 from chancery.outreach.connectors import engagement_parsing
-from chancery.outreach.connectors.base import DEFAULT_TIMEOUT, Published, json_object, retry_after_seconds, send
+from chancery.outreach.connectors.base import (
+    DEFAULT_TIMEOUT,
+    Published,
+    json_object,
+    matching_post_id,
+    retry_after_seconds,
+    send,
+)
 from chancery.outreach.connectors.content import CARDS, ENGAGEMENT, Counts, LinkCard, ReplyTo, SocialPost
 from chancery.outreach.connectors.errors import (
     ConnectorError,
@@ -236,11 +243,7 @@ class FacebookConnector:
         return page_posts(response.content)
 
     def _already_posted(self, text: str) -> str:
-        wanted = comparable(text)
-        for post in self.recent():
-            if comparable(post.message) == wanted:
-                return post.post_id
-        return ""
+        return matching_post_id(text, ((post.post_id, post.message) for post in self.recent()), comparable)
 
     def upload(self, item: MediaFile) -> str:
         """Upload one image unpublished with its alt text (``POST /{page-id}/photos``); return its id."""

@@ -460,44 +460,30 @@ def _bluesky_check(response: httpx.Response) -> None:
     raise_for_status(response, platform="bluesky")
 
 
+def _bluesky_server_call(base_url: str, method: str, timeout: float, **kwargs: Any) -> httpx.Response:
+    """POST to ``com.atproto.server.<method>``; return the response once it passed :func:`_bluesky_check`."""
+    with _client(timeout) as client:
+        response = send(
+            client, "POST", f"{base_url.rstrip('/')}/xrpc/com.atproto.server.{method}", platform="bluesky", **kwargs
+        )
+    _bluesky_check(response)
+    return response
+
+
 def bluesky_session_create(
     *, base_url: str, identifier: str, app_password: str, timeout: float = DEFAULT_TIMEOUT
 ) -> BlueskyTokens:
     """Open a session with a handle (or DID) and an app password (``createSession``)."""
-    with _client(timeout) as client:
-        response = send(
-            client,
-            "POST",
-            f"{base_url.rstrip('/')}/xrpc/com.atproto.server.createSession",
-            platform="bluesky",
-            json={"identifier": identifier, "password": app_password},
-        )
-    _bluesky_check(response)
-    return _bluesky_tokens(response.content)
+    body = {"identifier": identifier, "password": app_password}
+    return _bluesky_tokens(_bluesky_server_call(base_url, "createSession", timeout, json=body).content)
 
 
 def bluesky_session_refresh(*, base_url: str, refresh_jwt: str, timeout: float = DEFAULT_TIMEOUT) -> BlueskyTokens:
     """Renew a session with its refresh JWT (``refreshSession``); CredentialsRejected when it has expired."""
-    with _client(timeout) as client:
-        response = send(
-            client,
-            "POST",
-            f"{base_url.rstrip('/')}/xrpc/com.atproto.server.refreshSession",
-            platform="bluesky",
-            headers={"Authorization": f"Bearer {refresh_jwt}"},
-        )
-    _bluesky_check(response)
-    return _bluesky_tokens(response.content)
+    headers = {"Authorization": f"Bearer {refresh_jwt}"}
+    return _bluesky_tokens(_bluesky_server_call(base_url, "refreshSession", timeout, headers=headers).content)
 
 
 def bluesky_session_delete(*, base_url: str, refresh_jwt: str, timeout: float = DEFAULT_TIMEOUT) -> None:
     """End the session of a refresh JWT (``com.atproto.server.deleteSession``)."""
-    with _client(timeout) as client:
-        response = send(
-            client,
-            "POST",
-            f"{base_url.rstrip('/')}/xrpc/com.atproto.server.deleteSession",
-            platform="bluesky",
-            headers={"Authorization": f"Bearer {refresh_jwt}"},
-        )
-    _bluesky_check(response)
+    _bluesky_server_call(base_url, "deleteSession", timeout, headers={"Authorization": f"Bearer {refresh_jwt}"})

@@ -32,7 +32,14 @@ import httpx
 import regex
 
 from chancery.outreach.connectors import engagement_parsing
-from chancery.outreach.connectors.base import DEFAULT_TIMEOUT, Published, json_object, retry_after_seconds, send
+from chancery.outreach.connectors.base import (
+    DEFAULT_TIMEOUT,
+    Published,
+    json_object,
+    matching_post_id,
+    retry_after_seconds,
+    send,
+)
 from chancery.outreach.connectors.content import CARDS, ENGAGEMENT, THREADS, Counts, LinkCard, ReplyTo, SocialPost
 from chancery.outreach.connectors.errors import (
     CredentialsRejected,
@@ -251,11 +258,7 @@ class XConnector:
 
     def _already_posted(self, text: str) -> str:
         """Return the id of a recent post carrying ``text`` ("" when there is none)."""
-        wanted = comparable(text)
-        for post in self.recent():
-            if comparable(post.text) == wanted:
-                return post.post_id
-        return ""
+        return matching_post_id(text, ((post.post_id, post.text) for post in self.recent()), comparable)
 
     def upload(self, item: MediaFile) -> str:
         """Upload one image (``POST /2/media/upload``), set its alt text (``/2/media/metadata``); return its id."""
